@@ -1,0 +1,99 @@
+package dev.occ;
+
+import java.util.Objects;
+import org.jooq.Field;
+import org.jooq.Table;
+import org.jooq.exception.DataChangedException;
+
+/**
+ * A locked UPDATE or DELETE found no row to write: either the row is gone, or its version moved on
+ * since the caller read it. Nothing was written by the failed statement; inside a jOOQ
+ * {@code transactionResult(..)} block the exception rolls back the whole block and reaches the
+ * caller as it is.
+ *
+ * <p>It extends jOOQ's {@link DataChangedException}, so handlers written for
+ * {@code UpdatableRecord.store()} with optimistic locking keep working. It carries what a caller
+ * needs to explain or to retry: the {@linkplain #table() table}, the {@linkplain #key() key}, the
+ * {@linkplain #expectedVersion() expected} and the {@linkplain #actualVersion() actual} version.
+ *
+ * <pre>
+ * try {
+ *     Occ.using(ctx).update(RESOURCE).set(..).where(RESOURCE.ID.eq(id))
+ *        .lockingPolicy(optimistic(RESOURCE.VERSION, ifMatch)).execute();
+ * } catch (ConflictException e) {
+ *     return e.isRowGone() ? notFound() : conflict(e.actualVersion()); // HTTP 404 / 409
+ * }
+ * </pre>
+ */
+public final class ConflictException extends DataChangedException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** What the conflict diagnosis found. */
+    public enum Kind {
+
+        /** No row matches the where clause any more: it was deleted, or never existed. */
+        ROW_GONE,
+
+        /** The row is there, but its version (or compared value) is not the expected one. */
+        VERSION_CHANGED
+    }
+
+    private final Kind kind;
+    private final transient Table<?> table;
+    private final transient Field<?> versionField;
+    private final String key;
+    private final transient Object expectedVersion;
+    private final transient Object actualVersion;
+
+    ConflictException(Kind kind, Table<?> table, Field<?> versionField, String key, Object expectedVersion,
+            Object actualVersion, String message) {
+        super(message);
+        this.kind = Objects.requireNonNull(kind);
+        this.table = table;
+        this.versionField = versionField;
+        this.key = key;
+        this.expectedVersion = expectedVersion;
+        this.actualVersion = actualVersion;
+    }
+
+    /** @return whether the row is gone or its version changed */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** @return {@code true} when no row matches the where clause any more */
+    public boolean isRowGone() {
+        return kind == Kind.ROW_GONE;
+    }
+
+    /** @return the table the statement wrote to */
+    public Table<?> table() {
+        return table;
+    }
+
+    /** @return the version column (or, for compare-and-set, the compared column) */
+    public Field<?> versionField() {
+        return versionField;
+    }
+
+    /**
+     * The row's key: its primary key values, such as {@code id = 42}, when the row was found;
+     * otherwise the where clause with its values, such as {@code "public"."resource"."id" = 42}.
+     *
+     * @return the key, readable
+     */
+    public String key() {
+        return key;
+    }
+
+    /** @return the version the caller expected */
+    public Object expectedVersion() {
+        return expectedVersion;
+    }
+
+    /** @return the version the row has now, or {@code null} when the row is gone */
+    public Object actualVersion() {
+        return actualVersion;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.occ;
+
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.Table;
+
+/**
+ * The entry to occ's locked statements, over a jOOQ {@link DSLContext}. Obtain one with
+ * {@link Occ#using(DSLContext)} or {@link Occ#using(org.jooq.Configuration)}; inside
+ * {@code ctx.transactionResult(cfg -> ...)} use the transaction's own configuration, so that the
+ * locked statements run in the transaction:
+ *
+ * <pre>
+ * ctx.transactionResult(cfg -&gt; {
+ *     LockingDSLContext db = Occ.using(cfg);
+ *     return db.update(RESOURCE)
+ *              .set(RESOURCE.NAME, "renamed")
+ *              .where(RESOURCE.ID.eq(id))
+ *              .lockingPolicy(optimistic(RESOURCE.VERSION, expectedVersion))
+ *              .execute();
+ * });
+ * </pre>
+ *
+ * <p>A {@code LockingDSLContext} is immutable and as thread-safe as the {@code DSLContext} it wraps.
+ * The statements it starts are builders like jOOQ's own: use each from one thread.
+ */
+public interface LockingDSLContext {
+
+    /**
+     * Starts a locked UPDATE: {@code set(..)}, then {@code where(..)}, then
+     * {@code lockingPolicy(..)}.
+     *
+     * @param <R> the table's record type
+     * @param table the table to update
+     * @return the first step of the UPDATE
+     * @throws NullPointerException when {@code table} is {@code null}
+     */
+    <R extends Record> LockingUpdateSetFirstStep<R> update(Table<R> table);
+
+    /**
+     * Starts a locked DELETE: {@code where(..)}, then {@code lockingPolicy(..)}.
+     *
+     * @param <R> the table's record type
+     * @param table the table to delete from
+     * @return the first step of the DELETE
+     * @throws NullPointerException when {@code table} is {@code null}
+     */
+    <R extends Record> LockingDeleteWhereStep<R> delete(Table<R> table);
+
+    /**
+     * The jOOQ context this one runs its statements on, for everything that needs no lock.
+     *
+     * @return the wrapped context
+     */
+    DSLContext dsl();
+}

@@ -1,0 +1,38 @@
+package dev.occ;
+
+import org.jooq.Record;
+
+/**
+ * How a locked UPDATE or DELETE protects the rows it writes against lost updates. A policy is an
+ * immutable value made by the static factories of {@link Occ}; give it to
+ * {@code lockingPolicy(..)} after the {@code where(..)} clause:
+ *
+ * <pre>
+ * Occ.using(ctx)
+ *    .update(RESOURCE)
+ *    .set(RESOURCE.NAME, "renamed")
+ *    .where(RESOURCE.ID.eq(id))
+ *    .lockingPolicy(optimistic(RESOURCE.VERSION, expectedVersion))
+ *    .execute();
+ * </pre>
+ *
+ * <p>The policy is typed by the record type of its table, so a policy on {@code PLAYER.VERSION}
+ * cannot be given to {@code update(RESOURCE)}. Policies available today:
+ * {@link Occ#optimistic(org.jooq.TableField, Object) optimistic(field, expected)},
+ * {@link Occ#optimistic(VersionedRecord) optimistic(record)} and
+ * {@link Occ#compareAndSet(org.jooq.TableField, Object) compareAndSet(field, expected)}.
+ * Pessimistic policies ({@code FOR UPDATE}, {@code NOWAIT}, {@code SKIP LOCKED}) will be given to
+ * the same {@code lockingPolicy(..)} step.
+ *
+ * @param <R> the record type of the table the policy applies to
+ */
+public sealed interface LockingPolicy<R extends Record> permits OptimisticPolicy {
+
+    /**
+     * A readable form, such as {@code optimistic("public"."resource"."version" = 3)}.
+     *
+     * @return the description
+     */
+    @Override
+    String toString();
+}

@@ -1,0 +1,50 @@
+package dev.occ;
+
+import java.util.Objects;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+
+/** What locked UPDATEs and DELETEs share: the target, the where clause, the policy and the diagnosis. */
+abstract class LockingStatement<R extends Record> {
+
+    final DSLContext ctx;
+    final Table<R> table;
+    Condition where = DSL.noCondition();
+    OptimisticPolicy<R> policy;
+
+    LockingStatement(DSLContext ctx, Table<R> table) {
+        this.ctx = ctx;
+        this.table = table;
+    }
+
+    final void setWhere(Condition condition) {
+        where = Objects.requireNonNull(condition, "condition cannot be null");
+    }
+
+    final void addAnd(Condition condition) {
+        where = where.and(Objects.requireNonNull(condition, "condition cannot be null"));
+    }
+
+    final void addOr(Condition condition) {
+        where = where.or(Objects.requireNonNull(condition, "condition cannot be null"));
+    }
+
+    void policy(LockingPolicy<R> lockingPolicy) {
+        Objects.requireNonNull(lockingPolicy, "policy cannot be null");
+        OptimisticPolicy<R> optimistic = (OptimisticPolicy<R>) lockingPolicy;
+        optimistic.checkTarget(table);
+        this.policy = optimistic;
+    }
+
+    /** The where clause and the lock's check, as one condition. */
+    final Condition lockedWhere() {
+        return DSL.and(where, policy.check);
+    }
+
+    final ConflictException conflict() {
+        return Conflicts.diagnose(ctx, table, where, policy);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.occ;
+
+import org.jooq.Condition;
+import org.jooq.Record;
+
+/**
+ * A locked UPDATE with its where clause: add conditions, then choose the
+ * {@linkplain LockingPolicy locking policy}.
+ *
+ * <pre>
+ * db.update(PLAYER)
+ *   .set(PLAYER.NUM_POINTS, PLAYER.NUM_POINTS.minus(scored))
+ *   .where(PLAYER.ID.eq(loserId))
+ *   .lockingPolicy(optimistic(PLAYER.UPDATED_AT, loserReadAt))
+ *   .execute();
+ * </pre>
+ *
+ * @param <R> the table's record type
+ */
+public interface LockingUpdateConditionStep<R extends Record> {
+
+    /**
+     * Adds a condition with {@code AND}.
+     *
+     * @param condition the condition
+     * @return this step
+     */
+    LockingUpdateConditionStep<R> and(Condition condition);
+
+    /**
+     * Adds a condition with {@code OR}.
+     *
+     * @param condition the condition
+     * @return this step
+     */
+    LockingUpdateConditionStep<R> or(Condition condition);
+
+    /**
+     * Applies a locking policy, which completes the statement.
+     *
+     * @param policy the policy, on a column of the updated table
+     * @return the executable statement
+     * @throws NullPointerException when {@code policy} is {@code null}
+     * @throws IllegalArgumentException when the policy's column belongs to another table
+     * @throws IllegalStateException when the statement also sets the policy's version column
+     */
+    LockedUpdate<R> lockingPolicy(LockingPolicy<R> policy);
+}

@@ -1,0 +1,134 @@
+package dev.occ;
+
+import java.util.Objects;
+import org.jooq.Configuration;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.TableField;
+import org.jooq.impl.DSL;
+
+/**
+ * occ's static entry point: locked statements over a jOOQ context, and the locking policies.
+ * Import the policies statically, as jOOQ users import {@code DSL.*}:
+ *
+ * <pre>
+ * import static dev.occ.Occ.optimistic;
+ *
+ * Occ.using(ctx)
+ *    .update(RESOURCE)
+ *    .set(RESOURCE.NAME, "renamed")
+ *    .where(RESOURCE.ID.eq(id))
+ *    .lockingPolicy(optimistic(RESOURCE.VERSION, expectedVersion))
+ *    .execute();
+ * // update "public"."resource" set "name" = ?, "version" = ("public"."resource"."version" + 1)
+ * //   where ("public"."resource"."id" = ? and "public"."resource"."version" = ?)
+ * </pre>
+ */
+public final class Occ {
+
+    private Occ() {
+    }
+
+    /**
+     * Locked statements on a jOOQ context: its connection, transaction, settings and execute
+     * listeners apply to them.
+     *
+     * @param ctx the jOOQ context
+     * @return the locking context
+     * @throws NullPointerException when {@code ctx} is {@code null}
+     */
+    public static LockingDSLContext using(DSLContext ctx) {
+        return new LockingDSLContextImpl(Objects.requireNonNull(ctx, "ctx cannot be null"));
+    }
+
+    /**
+     * Locked statements on a jOOQ configuration, such as the one jOOQ passes to a
+     * {@code transactionResult(cfg -> ...)} block.
+     *
+     * @param configuration the jOOQ configuration
+     * @return the locking context
+     * @throws NullPointerException when {@code configuration} is {@code null}
+     */
+    public static LockingDSLContext using(Configuration configuration) {
+        return using(DSL.using(Objects.requireNonNull(configuration, "configuration cannot be null")));
+    }
+
+    /**
+     * Optimistic locking on a version column: the statement writes only if the column still holds
+     * {@code expectedVersion}, and moves the version on in the same statement.
+     * <ul>
+     * <li>A counter ({@code int}, {@code bigint}, {@code smallint}):
+     *     {@code SET v = v + 1 ... WHERE ... AND v = :expected}.</li>
+     * <li>A timestamp ({@code timestamptz} as {@code OffsetDateTime}, {@code timestamp} as
+     *     {@code LocalDateTime}): {@code SET ts = greatest(current_timestamp, ts + 1 microsecond) ...
+     *     WHERE ... AND ts = :expected}, so the new value always differs from the old one.</li>
+     * </ul>
+     *
+     * @param <R> the record type of the column's table
+     * @param <V> the column type
+     * @param versionField the version column
+     * @param expectedVersion the version read with the row
+     * @return the policy
+     * @throws NullPointerException when an argument is {@code null}
+     * @throws IllegalArgumentException when the column is nullable, is neither a counter nor a
+     *     timestamp, or the expected timestamp has a precision finer than PostgreSQL's microseconds
+     */
+    public static <R extends Record, V> LockingPolicy<R> optimistic(TableField<R, V> versionField, V expectedVersion) {
+        return OptimisticPolicy.version(versionField, expectedVersion, null);
+    }
+
+    /**
+     * Optimistic locking by a generated record's version: the version column and the expected value
+     * come from the record, and after a successful statement the record holds the version the
+     * database stored. Records of tables without a version column do not implement
+     * {@link VersionedRecord}, so this does not compile for them.
+     *
+     * <pre>
+     * ResourceRecord r = ctx.fetchOne(RESOURCE, RESOURCE.ID.eq(id));
+     * db.update(RESOURCE).set(RESOURCE.NAME, "renamed").where(RESOURCE.ID.eq(r.getId()))
+     *   .lockingPolicy(optimistic(r)).execute();
+     * r.getVersion(); // the new version
+     * </pre>
+     *
+     * @param <R> the record type
+     * @param <V> the version column type
+     * @param record a record read from the database
+     * @return the policy
+     * @throws NullPointerException when {@code record} is {@code null}
+     * @throws IllegalArgumentException when the record holds no version value
+     */
+    public static <R extends Record, V> LockingPolicy<R> optimistic(VersionedRecord<R, V> record) {
+        Objects.requireNonNull(record, "record cannot be null");
+        V version = record.version();
+        if (version == null) {
+            throw new IllegalArgumentException("record holds no value for version column "
+                    + OptimisticPolicy.describe(record.versionField())
+                    + "; read the row from the database (or store it) before locking on it");
+        }
+        return OptimisticPolicy.version(record.versionField(), version, record);
+    }
+
+    /**
+     * Compare-and-set on any column: the statement writes only if the column still holds
+     * {@code expectedValue}; no version is moved on. This is the feature request's "Proposition 2":
+     *
+     * <pre>
+     * int read = player.getNumPoints();
+     * db.update(PLAYER).set(PLAYER.NUM_POINTS, read - 2).where(PLAYER.ID.eq(id))
+     *   .lockingPolicy(compareAndSet(PLAYER.NUM_POINTS, read)).execute();
+     * </pre>
+     *
+     * Unlike a version, a value can change and change back between the read and the write (an
+     * "ABA"); the statement then writes. Use a version column where that matters.
+     *
+     * @param <R> the record type of the column's table
+     * @param <V> the column type
+     * @param field the compared column
+     * @param expectedValue the value read with the row
+     * @return the policy
+     * @throws NullPointerException when an argument is {@code null}
+     */
+    public static <R extends Record, V> LockingPolicy<R> compareAndSet(TableField<R, V> field, V expectedValue) {
+        return OptimisticPolicy.compareAndSet(field, expectedValue);
+    }
+}
