@@ -45,6 +45,7 @@ public final class ConflictException extends DataChangedException {
     private final String key;
     private final transient Object expectedVersion;
     private final transient Object actualVersion;
+    private volatile int attempts = 1;
 
     ConflictException(Kind kind, Table<?> table, Field<?> versionField, String key, Object expectedVersion,
             Object actualVersion, String message) {
@@ -95,5 +96,19 @@ public final class ConflictException extends DataChangedException {
     /** @return the version the row has now, or {@code null} when the row is gone */
     public Object actualVersion() {
         return actualVersion;
+    }
+
+    /**
+     * How many attempts a {@link RetryPolicy} made before it gave up with this conflict; 1 when the
+     * statement ran without a retry policy.
+     *
+     * @return the number of attempts
+     */
+    public int attempts() {
+        return attempts;
+    }
+
+    void attempts(int attempts) {
+        this.attempts = attempts;
     }
 }
