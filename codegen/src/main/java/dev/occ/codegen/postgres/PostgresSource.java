@@ -32,7 +32,7 @@ public interface PostgresSource {
      * @return the source
      */
     static PostgresSource externalServer() {
-        return new ExternalServerSource(System::getenv);
+        return new ExternalServerSource(ExternalServerSource::environmentOrSystemProperty);
     }
 
     /**
