@@ -1,7 +1,6 @@
 package dev.occ.codegen.postgres;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,6 +18,8 @@ import java.util.Properties;
  * none works, {@link #server()} fails with one message naming the three ways to provide one.
  */
 public final class Postgres {
+
+    private static final java.sql.Driver DRIVER = new org.postgresql.Driver();
 
     private static PostgresServer server;
     private static IllegalStateException failure;
@@ -100,7 +101,13 @@ public final class Postgres {
         if (server.password() != null) {
             properties.setProperty("password", server.password());
         }
-        return DriverManager.getConnection(server.jdbcUrl(database), properties);
+        // The driver itself, not DriverManager: DriverManager only hands out drivers visible to the
+        // caller's class loader, which fails inside a second Maven plugin realm.
+        Connection connection = DRIVER.connect(server.jdbcUrl(database), properties);
+        if (connection == null) {
+            throw new SQLException("Not a PostgreSQL JDBC URL: " + server.jdbcUrl(database));
+        }
+        return connection;
     }
 
     private static String queryVersion(PostgresServer server) {
