@@ -32,7 +32,7 @@ final class Conflicts {
             String key = ctx.renderInlined(where);
             return new ConflictException(ConflictException.Kind.ROW_GONE, table, policy.field, key,
                     policy.expected, null,
-                    "Conflict on " + tableName + " where " + key + ": expected " + what + " " + column + " = "
+                    "Conflict on " + tableName + " where " + key + ": expected " + column + " = "
                             + policy.expected + ", but no row matches the where clause any more (it was deleted, "
                             + "or never existed)");
         }
@@ -46,7 +46,7 @@ final class Conflicts {
                 : "the row has " + column + " = " + actual + "; another transaction changed it since it was read";
         return new ConflictException(ConflictException.Kind.VERSION_CHANGED, table, policy.field, key,
                 policy.expected, actual,
-                "Conflict on " + tableName + " (" + key + "): expected " + what + " " + column + " = "
+                "Conflict on " + tableName + " (" + key + "): expected " + column + " = "
                         + policy.expected + ", but " + now + ". Re-read the row and retry, or report the conflict"
                         + " (HTTP 409)");
     }

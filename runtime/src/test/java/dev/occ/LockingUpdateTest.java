@@ -167,7 +167,7 @@ class LockingUpdateTest {
         assertEquals("id = " + r.getId(), e.key());
         assertEquals(1, e.expectedVersion());
         assertEquals(5, e.actualVersion());
-        assertEquals("Conflict on public.resource (id = " + r.getId() + "): expected version version = 1, "
+        assertEquals("Conflict on public.resource (id = " + r.getId() + "): expected version = 1, "
                 + "but the row has version = 5; another transaction changed it since it was read. "
                 + "Re-read the row and retry, or report the conflict (HTTP 409)", e.getMessage());
         assertTrue(e instanceof DataChangedException, "existing jOOQ handlers keep working");
@@ -182,7 +182,7 @@ class LockingUpdateTest {
         assertTrue(e.isRowGone());
         assertNull(e.actualVersion());
         assertEquals("\"public\".\"resource\".\"id\" = -1", e.key());
-        assertEquals("Conflict on public.resource where \"public\".\"resource\".\"id\" = -1: expected version "
+        assertEquals("Conflict on public.resource where \"public\".\"resource\".\"id\" = -1: expected "
                 + "version = 1, but no row matches the where clause any more (it was deleted, or never existed)",
                 e.getMessage());
     }
@@ -281,7 +281,7 @@ class LockingUpdateTest {
                 .lockingPolicy(compareAndSet(PLAYER.NUM_POINTS, read)).execute());
         assertEquals(10, e.expectedVersion());
         assertEquals(8, e.actualVersion());
-        assertTrue(e.getMessage().contains("expected value num_points = 10"), e.getMessage());
+        assertTrue(e.getMessage().contains("expected num_points = 10"), e.getMessage());
     }
 
     // ------------------------------------------------------------------------------------ insert
