@@ -2,8 +2,12 @@ package dev.occ;
 
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.jooq.DSLContext;
@@ -36,6 +40,13 @@ import org.jooq.TransactionalRunnable;
  * {@link ConflictException} tells the number of attempts in {@link ConflictException#attempts()};
  * another retryable failure carries a suppressed exception that says it.
  *
+ * <p>Each attempt is a transaction of its own, so call the policy outside any transaction: on a
+ * context that is already in one, jOOQ would run each attempt in a savepoint, which cannot change
+ * the isolation level and cannot recover from a serialization failure of the enclosing transaction.
+ * A failure that is not retryable, such as a lost connection ({@code 08xxx}, {@code 57P01}), goes
+ * to the caller at once: a connection lost during the commit leaves the outcome unknown, and
+ * re-running the unit could apply it twice.
+ *
  * <p>A built policy is immutable and thread-safe; share one across threads.
  */
 public final class RetryPolicy {
@@ -43,11 +54,17 @@ public final class RetryPolicy {
     /** The isolation level a retried transaction runs at. */
     public enum Isolation {
         /** PostgreSQL's default: each statement sees what was committed before it began. */
-        READ_COMMITTED,
+        READ_COMMITTED("set transaction isolation level read committed"),
         /** One snapshot for the whole transaction; concurrent updates fail with SQLSTATE 40001. */
-        REPEATABLE_READ,
+        REPEATABLE_READ("set transaction isolation level repeatable read"),
         /** As if transactions ran one after another; anomalies fail with SQLSTATE 40001. */
-        SERIALIZABLE
+        SERIALIZABLE("set transaction isolation level serializable");
+
+        private final String sql;
+
+        Isolation(String sql) {
+            this.sql = sql;
+        }
     }
 
     private static final RetryPolicy DEFAULTS = builder().build();
@@ -72,7 +89,8 @@ public final class RetryPolicy {
 
     /**
      * The defaults, meant for an interactive request: 5 attempts, exponential backoff from 5 ms to
-     * 250 ms with 50% jitter, at most 2 seconds in all, the database's default isolation level.
+     * 250 ms with 50% jitter, no retry that would start more than 2 seconds after the first attempt
+     * began, the database's default isolation level, no listener.
      *
      * @return the default policy
      */
@@ -91,13 +109,22 @@ public final class RetryPolicy {
 
     /**
      * Runs {@code unit} in a transaction, again in a new transaction after each retryable failure.
+     * Before each retry the {@linkplain Builder#onRetry(Consumer) listener} is called and the thread
+     * waits the backoff.
+     *
+     * <p>An interrupted thread is not made to wait: when the thread is interrupted before or during
+     * the wait, no further attempt starts, and the caller gets the last failure with the
+     * {@link InterruptedException} {@linkplain Throwable#getSuppressed() suppressed} in it and the
+     * thread's interrupt status set again. (A statement already running is not cut short: the
+     * PostgreSQL driver does not react to interrupts.)
      *
      * @param <T> the unit's result type
      * @param ctx the jOOQ context whose transaction provider runs each attempt
      * @param unit the transactional unit, as given to jOOQ's {@code transactionResult}
      * @return the result of the first attempt that commits
-     * @throws RuntimeException the last failure, unwrapped, when the attempts or the time run out, or
-     *     the first failure that is not retryable
+     * @throws NullPointerException when {@code ctx} or {@code unit} is {@code null}
+     * @throws RuntimeException the last failure, unwrapped, when the attempts or the time run out or
+     *     the thread is interrupted, or the first failure that is not retryable
      */
     public <T> T transactionResult(DSLContext ctx, TransactionalCallable<T> unit) {
         Objects.requireNonNull(ctx, "ctx cannot be null");
@@ -107,8 +134,8 @@ public final class RetryPolicy {
             try {
                 return ctx.transactionResult(cfg -> {
                     if (isolation != null) {
-                        cfg.dsl().execute("set transaction isolation level "
-                                + isolation.name().replace('_', ' ').toLowerCase(Locale.ROOT));
+                        // must be the transaction's first statement; it ends with the transaction
+                        cfg.dsl().execute(isolation.sql);
                     }
                     return unit.run(cfg);
                 });
@@ -122,11 +149,16 @@ public final class RetryPolicy {
                 if (attempt >= maxAttempts || !timeLeft) {
                     throw exhausted(failure, attempt);
                 }
+                if (Thread.currentThread().isInterrupted()) {
+                    failure.addSuppressed(new InterruptedException("interrupted after attempt " + attempt
+                            + "; no further attempt started"));
+                    throw exhausted(failure, attempt);
+                }
                 if (onRetry != null) {
                     onRetry.accept(new RetryEvent(attempt, failure, wait));
                 }
                 try {
-                    Thread.sleep(wait.toMillis(), wait.toNanosPart() % 1_000_000);
+                    Thread.sleep(wait.toMillis(), (int) (wait.toNanos() % 1_000_000));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     failure.addSuppressed(e);
@@ -137,13 +169,16 @@ public final class RetryPolicy {
     }
 
     /**
-     * Runs {@code unit} in a transaction, again after each retryable failure.
+     * Runs {@code unit} in a transaction, again after each retryable failure, as
+     * {@link #transactionResult(DSLContext, TransactionalCallable)} does.
      *
      * @param ctx the jOOQ context whose transaction provider runs each attempt
      * @param unit the transactional unit, as given to jOOQ's {@code transaction}
+     * @throws NullPointerException when {@code ctx} or {@code unit} is {@code null}
      * @throws RuntimeException as {@link #transactionResult(DSLContext, TransactionalCallable)}
      */
     public void transaction(DSLContext ctx, TransactionalRunnable unit) {
+        Objects.requireNonNull(ctx, "ctx cannot be null");
         Objects.requireNonNull(unit, "unit cannot be null");
         transactionResult(ctx, cfg -> {
             unit.run(cfg);
@@ -153,29 +188,50 @@ public final class RetryPolicy {
 
     /**
      * Whether a failure is worth re-running the unit for: an occ conflict, a serialization failure
-     * ({@code 40001}) or a deadlock ({@code 40P01}) anywhere in its cause chain.
+     * ({@code 40001}) or a deadlock ({@code 40P01}) anywhere in its chain of causes (and of the
+     * {@linkplain SQLException#getNextException() next exceptions} of a JDBC batch).
      *
-     * @param failure the failure
+     * @param failure the failure, or {@code null}
      * @return true when the unit should run again
      */
     public static boolean isRetryable(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Throwable> todo = new ArrayDeque<>();
+        if (failure != null) {
+            todo.add(failure);
+        }
+        while (!todo.isEmpty()) {
+            Throwable t = todo.poll();
+            if (!seen.add(t)) {
+                continue;
+            }
             if (t instanceof ConflictException) {
                 return true;
             }
-            if (t instanceof SQLException sql && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
-                return true;
+            if (t instanceof SQLException sql) {
+                if ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState())) {
+                    return true;
+                }
+                if (sql.getNextException() != null) {
+                    todo.add(sql.getNextException());
+                }
+            }
+            if (t.getCause() != null) {
+                todo.add(t.getCause());
             }
         }
         return false;
     }
 
+    /** {@code delay * 2^(attempt-1)}, at most {@code maxDelay}, spread by the jitter, at most {@code maxDelay}. */
     private Duration delayAfter(int attempt) {
-        double base = delay.toNanos() * Math.pow(2, attempt - 1);
-        double capped = Math.min(base, maxDelay.toNanos());
+        double capped = maxDelay.toNanos();
+        if (attempt <= 62) {
+            capped = Math.min(capped, delay.toNanos() * (double) (1L << (attempt - 1)));
+        }
         double spread = capped * jitter;
         double jittered = capped - spread + ThreadLocalRandom.current().nextDouble() * 2 * spread;
-        return Duration.ofNanos((long) Math.max(0, jittered));
+        return Duration.ofNanos((long) Math.min(maxDelay.toNanos(), Math.max(0, jittered)));
     }
 
     private static RuntimeException exhausted(RuntimeException failure, int attempts) {
@@ -252,6 +308,7 @@ public final class RetryPolicy {
          * @param delay the first wait, zero or more
          * @param maxDelay the longest wait, at least {@code delay}
          * @return this builder
+         * @throws NullPointerException when a duration is {@code null}
          * @throws IllegalArgumentException when a duration is negative or {@code maxDelay < delay}
          */
         public Builder withBackoff(Duration delay, Duration maxDelay) {
@@ -270,7 +327,8 @@ public final class RetryPolicy {
 
         /**
          * Spreads each wait randomly by up to this fraction either way, so that threads that
-         * conflicted together do not retry together.
+         * conflicted together do not retry together; a wait never exceeds the backoff's
+         * {@code maxDelay}.
          *
          * @param factor from 0 (no jitter) to 1
          * @return this builder
@@ -285,8 +343,8 @@ public final class RetryPolicy {
         }
 
         /**
-         * A cap on the total time: no attempt starts when it would begin after this much time from
-         * the first.
+         * A cap on the total time: no retry starts when it would begin (after its backoff) this much
+         * time or more after the first attempt began. An attempt that is running is not cut short.
          *
          * @param maxDuration the cap, positive; {@code null} for none
          * @return this builder
@@ -318,6 +376,7 @@ public final class RetryPolicy {
          *
          * @param listener the listener
          * @return this builder
+         * @throws NullPointerException when {@code listener} is {@code null}
          */
         public Builder onRetry(Consumer<RetryEvent> listener) {
             this.onRetry = Objects.requireNonNull(listener, "listener cannot be null");
