@@ -168,7 +168,11 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R>
         if (returning != null) {
             return fetch().size();
         }
-        int updated = query().execute();
+        // [occ#6] a simple update runs on JDBC directly when that bypasses nothing configured
+        int updated = DirectUpdate.execute(ctx, table, assignments, lockedWhere(), policy, this::query);
+        if (updated == DirectUpdate.NOT_TAKEN) {
+            updated = query().execute();
+        }
         if (updated == 0) {
             throw conflict();
         }

@@ -26,6 +26,24 @@ import org.jooq.impl.DSL;
  */
 public final class Occ {
 
+    /**
+     * The key of a jOOQ {@link Configuration#data(Object, Object) configuration data} entry that
+     * steers occ's direct execution of simple locked updates (rendered once per statement shape, then
+     * only bound and executed on the connection jOOQ would use).
+     * <ul>
+     * <li>absent (the default): direct only where it bypasses nothing configured — no
+     *     {@code ExecuteListener}, no {@code VisitListener}, jOOQ not logging at DEBUG, default
+     *     execution settings; otherwise through jOOQ;</li>
+     * <li>{@code true}: direct even with execute listeners, which then do not see occ's successful
+     *     locked updates;</li>
+     * <li>{@code false}: always through jOOQ's rendering and execution.</li>
+     * </ul>
+     * <pre>
+     * ctx.configuration().data(Occ.DIRECT_EXECUTION, false);
+     * </pre>
+     */
+    public static final String DIRECT_EXECUTION = "dev.occ.directExecution";
+
     private Occ() {
     }
 

@@ -1,0 +1,247 @@
+package dev.occ.benchmarks;
+
+import static dev.occ.Occ.optimistic;
+import static dev.occ.benchmarks.db.Tables.RESOURCE;
+
+import dev.occ.ConflictException;
+import dev.occ.Occ;
+import dev.occ.RetryPolicy;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.JSONB;
+import org.jooq.Record2;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+
+/**
+ * Scenario 3: {@code threads} threads, each on a connection of its own, add 1 to a counter
+ * {@code n} (in {@code resource.data}) of a random one of {@code hotRows} rows, as fast as they can,
+ * for a fixed time. Every strategy also moves the version on, so that all write the same. After the
+ * run the counters must add up to the number of operations that reported success, exactly.
+ */
+final class Contention {
+
+    enum Strategy {
+        OPTIMISTIC("occ optimistic + RetryPolicy", "read n and version, then occ's locked UPDATE, in one transaction;"
+                + " RetryPolicy re-runs the transaction on a conflict"),
+        OPTIMISTIC_DEFAULTS("occ optimistic + RetryPolicy.defaults()", "the same with RetryPolicy.defaults(): 5 attempts,"
+                + " backoff 5 ms .. 250 ms, jitter 0.5, at most 2 s"),
+        PESSIMISTIC("pessimistic", "SELECT .. FOR UPDATE, then UPDATE, in one transaction"),
+        INCREMENT("plain increment", "one UPDATE .. SET n = n + 1 (autocommit): no read, nothing to lock");
+
+        final String label;
+        final String description;
+
+        Strategy(String label, String description) {
+            this.label = label;
+            this.description = description;
+        }
+    }
+
+    /** The runs of one cell of the sweep (one per repetition). */
+    record Cell(Strategy strategy, int threads, int hotRows, List<Run> runs) {
+
+        Stats opsPerSecond() {
+            return Stats.of(runs.stream().map(Run::opsPerSecond).toList());
+        }
+
+        double retriesPerOp() {
+            long ops = runs.stream().mapToLong(Run::ops).sum();
+            return ops == 0 ? 0 : (double) runs.stream().mapToLong(Run::retries).sum() / ops;
+        }
+
+        long failures() {
+            return runs.stream().mapToLong(Run::failures).sum();
+        }
+
+        long ops() {
+            return runs.stream().mapToLong(Run::ops).sum();
+        }
+
+        boolean lostUpdate() {
+            return runs.stream().anyMatch(Run::lostUpdate);
+        }
+    }
+
+    /** One run; {@code failures} are operations that ran out of retries and reported so (no write). */
+    record Run(Strategy strategy, int threads, int hotRows, double seconds, long ops, long retries, long failures,
+            long expectedSum, long actualSum) {
+
+        double opsPerSecond() {
+            return ops / seconds;
+        }
+
+        double retriesPerOp() {
+            return ops == 0 ? 0 : (double) retries / ops;
+        }
+
+        boolean lostUpdate() {
+            return expectedSum != actualSum;
+        }
+    }
+
+    /** {@code (data->>'n')::int}. */
+    private static final Field<Integer> N = DSL.field("({0}->>'n')::int", Integer.class, RESOURCE.DATA);
+    /** {@code jsonb_build_object('n', (data->>'n')::int + 1)}: the increment, done by the database. */
+    private static final Field<JSONB> N_PLUS_ONE = DSL.field("jsonb_build_object('n', ({0}->>'n')::int + 1)",
+            JSONB.class, RESOURCE.DATA);
+
+    private final BenchDatabase db;
+    private final boolean synchronousCommit;
+    private final Supplier<RetryPolicy.Builder> retry;
+    private final String retryDescription;
+
+    /**
+     * @param retry makes the builder of the optimistic strategy's retry policy, to which each thread
+     *     adds its own counting listener
+     */
+    Contention(BenchDatabase db, boolean synchronousCommit, Supplier<RetryPolicy.Builder> retry,
+            String retryDescription) {
+        this.db = db;
+        this.synchronousCommit = synchronousCommit;
+        this.retry = retry;
+        this.retryDescription = retryDescription;
+    }
+
+    boolean synchronousCommit() {
+        return synchronousCommit;
+    }
+
+    String retryDescription() {
+        return retryDescription;
+    }
+
+    Run run(Strategy strategy, int threads, int hotRows, Duration duration) throws Exception {
+        int first = BenchDatabase.HOT_FIRST_ID;
+        int last = first + hotRows - 1;
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("UPDATE resource SET data = '{\"n\": 0}' WHERE id BETWEEN " + first + " AND " + last);
+            s.execute("VACUUM resource");
+        }
+        List<Worker> workers = new ArrayList<>();
+        CountDownLatch ready = new CountDownLatch(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        for (int t = 0; t < threads; t++) {
+            workers.add(new Worker(strategy, first, hotRows, ready, go));
+        }
+        workers.forEach(Thread::start);
+        ready.await();
+        long t0 = System.nanoTime();
+        go.countDown();
+        Thread.sleep(duration.toMillis());
+        workers.forEach(w -> w.stop = true);
+        for (Worker w : workers) {
+            w.join();
+        }
+        long t1 = System.nanoTime();
+        long ops = 0;
+        long retries = 0;
+        long failures = 0;
+        for (Worker w : workers) {
+            if (w.failure.get() != null) {
+                throw new IllegalStateException(strategy.label + " failed: " + w.failure.get(), w.failure.get());
+            }
+            ops += w.ops;
+            retries += w.retries;
+            failures += w.failures;
+        }
+        long sum = db.queryLong("SELECT coalesce(sum((data->>'n')::bigint), 0) FROM resource WHERE id BETWEEN ? AND ?",
+                first, last);
+        return new Run(strategy, threads, hotRows, (t1 - t0) / 1e9, ops, retries, failures, ops, sum);
+    }
+
+    private final class Worker extends Thread {
+        final Strategy strategy;
+        final int first;
+        final int hotRows;
+        final CountDownLatch ready;
+        final CountDownLatch go;
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        volatile boolean stop;
+        long ops;
+        long retries;
+        long failures;
+
+        Worker(Strategy strategy, int first, int hotRows, CountDownLatch ready, CountDownLatch go) {
+            super("contention-" + strategy.name().toLowerCase());
+            this.strategy = strategy;
+            this.first = first;
+            this.hotRows = hotRows;
+            this.ready = ready;
+            this.go = go;
+        }
+
+        @Override
+        public void run() {
+            try (Connection c = db.connect()) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET synchronous_commit = " + (synchronousCommit ? "on" : "off"));
+                }
+                DSLContext ctx = DSL.using(c, SQLDialect.POSTGRES);
+                RetryPolicy policy = (strategy == Strategy.OPTIMISTIC_DEFAULTS ? RetryPolicy.builder() : retry.get())
+                        .onRetry(e -> retries++).build();
+                ready.countDown();
+                go.await();
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                while (!stop) {
+                    int id = first + random.nextInt(hotRows);
+                    switch (strategy) {
+                        case OPTIMISTIC, OPTIMISTIC_DEFAULTS -> {
+                            try {
+                                policy.transaction(ctx, cfg -> {
+                                    Record2<Integer, Integer> row = cfg.dsl().select(RESOURCE.VERSION, N)
+                                            .from(RESOURCE).where(RESOURCE.ID.eq(id)).fetchSingle();
+                                    Occ.using(cfg).update(RESOURCE)
+                                            .set(RESOURCE.DATA, counter(row.value2() + 1))
+                                            .where(RESOURCE.ID.eq(id))
+                                            .lockingPolicy(optimistic(RESOURCE.VERSION, row.value1()))
+                                            .execute();
+                                });
+                                ops++;
+                            } catch (ConflictException exhausted) {
+                                failures++;
+                            }
+                        }
+                        case PESSIMISTIC -> {
+                            ctx.transaction(cfg -> {
+                                Record2<Integer, Integer> row = cfg.dsl().select(RESOURCE.VERSION, N)
+                                        .from(RESOURCE).where(RESOURCE.ID.eq(id)).forUpdate().fetchSingle();
+                                cfg.dsl().update(RESOURCE)
+                                        .set(RESOURCE.DATA, counter(row.value2() + 1))
+                                        .set(RESOURCE.VERSION, RESOURCE.VERSION.plus(1))
+                                        .where(RESOURCE.ID.eq(id))
+                                        .execute();
+                            });
+                            ops++;
+                        }
+                        case INCREMENT -> {
+                            int updated = ctx.update(RESOURCE)
+                                    .set(RESOURCE.DATA, N_PLUS_ONE)
+                                    .set(RESOURCE.VERSION, RESOURCE.VERSION.plus(1))
+                                    .where(RESOURCE.ID.eq(id))
+                                    .execute();
+                            Contender.expectOne(updated, strategy.label);
+                            ops++;
+                        }
+                    }
+                }
+            } catch (Throwable t) {
+                failure.set(t);
+                ready.countDown();
+            }
+        }
+    }
+
+    private static JSONB counter(int n) {
+        return JSONB.valueOf("{\"n\": " + n + "}");
+    }
+}

@@ -1,0 +1,218 @@
+package dev.occ.benchmarks;
+
+import dev.occ.RetryPolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Runs every scenario and rewrites {@code RESULTS.md} and {@code contention.png} in the working
+ * directory (the module's directory under {@code mvn exec:exec -pl benchmarks}).
+ *
+ * <pre>
+ * mvn -B -q install -DskipTests &amp;&amp; mvn -B -q exec:exec -pl benchmarks
+ * </pre>
+ *
+ * Arguments ({@code -Dbench.args=...}): {@code quick} runs every scenario briefly and writes to
+ * {@code target/} instead (a check of the harness, not a measurement); {@code skip-jmh} leaves out
+ * scenario 4.
+ */
+public final class Main {
+
+    /** The contenders of scenario 1, raw JDBC first (the floor every ratio refers to). */
+    static final List<SingleRow.Kind> SINGLE_ROW = List.of(
+            new SingleRow.Kind("raw JDBC", RawJdbc::new, true),
+            new SingleRow.Kind("raw JDBC, prepareStatement per update", RawJdbcPerCall::new, true),
+            new SingleRow.Kind("jOOQ DSL", JooqDsl::new, true),
+            new SingleRow.Kind("jOOQ UpdatableRecord.store()", JooqRecord::new, true),
+            new SingleRow.Kind("Hibernate @Version", HibernateVersion::new, false),
+            new SingleRow.Kind("occ DSL, direct execution off", OccDsl::throughJooq, true),
+            new SingleRow.Kind("occ DSL", OccDsl::new, true));
+
+    /** Scenario 2: occ's success and failure, and the failures of plain jOOQ and raw JDBC. */
+    static final List<SingleRow.Kind> FAILURE_PATH = List.of(
+            new SingleRow.Kind("raw JDBC, conflict (count 0)", Conflicting.RawConflict::new, true),
+            new SingleRow.Kind("jOOQ DSL, conflict (count 0, no diagnosis)", Conflicting.JooqConflict::new, true),
+            new SingleRow.Kind("occ DSL, success", OccDsl::new, true),
+            new SingleRow.Kind("occ DSL, conflict (diagnosed)", Conflicting.OccConflict::new, true));
+
+    static final List<Integer> THREADS = List.of(1, 2, 4, 8);
+    static final List<Integer> HOT_ROWS = List.of(1, 10, 1000);
+
+    /** The retry policy of the optimistic strategy in the contention sweep. */
+    static final String RETRY_DESCRIPTION = "RetryPolicy.builder().withMaxAttempts(100)"
+            + ".withBackoff(Duration.ofMillis(1), Duration.ofMillis(50)).withMaxDuration(Duration.ofSeconds(10))"
+            + " (jitter 0.5, the default)";
+    static final Supplier<RetryPolicy.Builder> RETRY = () -> RetryPolicy.builder()
+            .withMaxAttempts(100)
+            .withBackoff(Duration.ofMillis(1), Duration.ofMillis(50))
+            .withMaxDuration(Duration.ofSeconds(10));
+
+    /** How long each part runs. */
+    record Plan(boolean quick, int warmUpOps, int rounds, int batchSyncOn, int batchSyncOff, int countOps,
+            int failureWarmUpOps, int failureRounds, int failureBatch, Duration contentionRun,
+            int contentionRepetitions, Duration contentionWarmUp) {
+
+        static final Plan FULL = new Plan(false, 20_000, 80, 75, 150, 200, 5_000, 40, 125,
+                Duration.ofMillis(500), 3, Duration.ofMillis(1000));
+        static final Plan QUICK = new Plan(true, 300, 3, 30, 50, 50, 100, 2, 30,
+                Duration.ofMillis(200), 1, Duration.ofMillis(100));
+    }
+
+    /** Everything one run measured. */
+    record Results(Plan plan, List<Jmh.Score> jmh, List<SingleRow.Table> singleRow,
+            List<StatementCount.Count> counts, List<SingleRow.Table> failurePath,
+            List<StatementCount.Count> failureCounts, Contention contention, List<Contention.Cell> cells,
+            String serverVersion, java.util.Map<String, String> serverSettings, boolean serverStatistics,
+            String loadBefore, String loadAfter) {
+
+        boolean lostUpdate() {
+            return cells.stream().anyMatch(Contention.Cell::lostUpdate);
+        }
+
+        Contention.Cell cell(Contention.Strategy s, int hot, int threads) {
+            return cells.stream().filter(c -> c.strategy() == s && c.hotRows() == hot && c.threads() == threads)
+                    .findFirst().orElse(null);
+        }
+    }
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        List<String> arguments = Arrays.stream(args).filter(a -> !a.isBlank()).map(a -> a.replaceFirst("^--", ""))
+                .toList();
+        Plan plan = arguments.contains("quick") ? Plan.QUICK : Plan.FULL;
+        boolean jmh = !arguments.contains("skip-jmh");
+        Path dir = plan.quick() ? Path.of("target") : Path.of(".");
+        System.setProperty("java.awt.headless", "true");
+        Instant started = Instant.now();
+
+        Results results = run(plan, jmh, true);
+
+        Duration took = Duration.between(started, Instant.now());
+        Report.write(results, dir.resolve("RESULTS.md"), took);
+        ContentionChart.write(results.cells(), HOT_ROWS, THREADS, Runtime.getRuntime().availableProcessors()
+                + " cores, synchronous_commit = " + (results.contention().synchronousCommit() ? "on" : "off"),
+                dir.resolve("contention.png"));
+        System.out.println("occ-benchmarks: wrote " + dir.resolve("RESULTS.md").toAbsolutePath().normalize()
+                + " and contention.png in " + took.toSeconds() + " s");
+        if (results.lostUpdate()) {
+            System.err.println("occ-benchmarks: LOST UPDATE in the contention sweep; see RESULTS.md");
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    /**
+     * Runs every scenario.
+     *
+     * @param durable fsync on (the benchmark) or off (the smoke test)
+     */
+    static Results run(Plan plan, boolean jmh, boolean durable) throws Exception {
+        String loadBefore = loadAverage();
+        // 4. first, on a quiet machine: no database needed
+        List<Jmh.Score> scores = jmh ? Jmh.run(plan.quick()) : List.of();
+
+        log("starting PostgreSQL");
+        BenchDatabase db = BenchDatabase.start(durable);
+        log("database " + db);
+
+        // 1. single-row locked update
+        List<SingleRow.Table> tables = new ArrayList<>();
+        SingleRow single = new SingleRow(db, SINGLE_ROW, 0);
+        log("warm-up: " + plan.warmUpOps() + " updates per contender");
+        single.warmUp(plan.warmUpOps(), false);
+        for (boolean transactional : new boolean[] { false, true }) {
+            for (boolean sync : new boolean[] { true, false }) {
+                String title = (transactional ? "one explicit transaction per update" : "autocommit")
+                        + ", synchronous_commit = " + (sync ? "on" : "off");
+                log("single row: " + title);
+                int batch = sync ? plan.batchSyncOn() : plan.batchSyncOff();
+                tables.add(single.measure(title, transactional, sync, plan.rounds(), batch, false));
+            }
+        }
+        single.close();
+        db.vacuum();
+
+        log("counting statements");
+        List<StatementCount.Count> counts = new ArrayList<>();
+        for (int k = 0; k < SINGLE_ROW.size(); k++) {
+            SingleRow.Kind kind = SINGLE_ROW.get(k);
+            for (boolean transactional : new boolean[] { false, true }) {
+                if (!transactional && !kind.autocommit()) {
+                    continue;
+                }
+                counts.add(StatementCount.count(db, kind.name(), kind.factory(), SINGLE_ROW.size() + k,
+                        transactional, plan.countOps()));
+            }
+        }
+
+        // 2. failure path
+        log("failure path");
+        int failureSlot = 2 * SINGLE_ROW.size();
+        SingleRow failure = new SingleRow(db, FAILURE_PATH, failureSlot);
+        failure.warmUp(plan.failureWarmUpOps(), false);
+        List<SingleRow.Table> failureTables = new ArrayList<>();
+        for (boolean sync : new boolean[] { true, false }) {
+            failureTables.add(failure.measure("failure path, autocommit, synchronous_commit = " + (sync ? "on" : "off"),
+                    false, sync,
+                    plan.failureRounds(), plan.failureBatch(), false));
+        }
+        failure.close();
+        List<StatementCount.Count> failureCounts = new ArrayList<>();
+        for (int k = 0; k < FAILURE_PATH.size(); k++) {
+            SingleRow.Kind kind = FAILURE_PATH.get(k);
+            failureCounts.add(StatementCount.count(db, kind.name(), kind.factory(), failureSlot + k, false,
+                    plan.countOps()));
+        }
+        db.vacuum();
+
+        // 3. contention sweep
+        Contention contention = new Contention(db, false, RETRY, RETRY_DESCRIPTION);
+        log("contention: warm-up");
+        for (Contention.Strategy s : Contention.Strategy.values()) {
+            contention.run(s, 2, 10, plan.contentionWarmUp());
+        }
+        java.util.Map<String, List<Contention.Run>> runs = new java.util.LinkedHashMap<>();
+        for (int rep = 0; rep < plan.contentionRepetitions(); rep++) {
+            for (int hot : HOT_ROWS) {
+                for (int threads : THREADS) {
+                    for (Contention.Strategy s : Contention.Strategy.values()) {
+                        Contention.Run run = contention.run(s, threads, hot, plan.contentionRun());
+                        log(String.format("contention: %-40s %d threads, %4d hot rows: %7.0f ops/s, %.3f retries/op,"
+                                + " %d failed, sum %s", s.label, threads, hot, run.opsPerSecond(), run.retriesPerOp(),
+                                run.failures(), run.lostUpdate() ? "LOST UPDATE " + run.actualSum() + " != "
+                                        + run.expectedSum() : "exact"));
+                        runs.computeIfAbsent(s + "/" + hot + "/" + threads, k -> new ArrayList<>()).add(run);
+                    }
+                }
+            }
+        }
+        List<Contention.Cell> cells = new ArrayList<>();
+        for (List<Contention.Run> r : runs.values()) {
+            Contention.Run first = r.get(0);
+            cells.add(new Contention.Cell(first.strategy(), first.threads(), first.hotRows(), List.copyOf(r)));
+        }
+        return new Results(plan, scores, tables, counts, failureTables, failureCounts, contention, cells,
+                db.serverVersion(), db.settings(), db.statementStatistics(), loadBefore, loadAverage());
+    }
+
+    /** The load average of the last 1, 5 and 15 minutes: other work on the machine skews every number. */
+    static String loadAverage() {
+        try {
+            String[] parts = java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return String.valueOf(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+    }
+
+    static void log(String message) {
+        System.out.println("occ-benchmarks: " + message);
+    }
+}

@@ -1,0 +1,89 @@
+package dev.occ.benchmarks;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs the whole harness briefly on a throwaway server (fsync off): every contender a few hundred
+ * times, the failure path, the contention sweep and the report. It checks what must hold on any
+ * machine (statements per update, exact sums, a complete report) and never judges timings.
+ */
+class ContendersSmokeTest {
+
+    @Test
+    void everyScenarioRunsAndCountsAddUp() throws Exception {
+        Main.Plan smoke = new Main.Plan(true, 300, 2, 30, 30, 100, 100, 2, 30, Duration.ofMillis(150), 1,
+                Duration.ofMillis(100));
+        Main.Results results = Main.run(smoke, false, false);
+
+        // 1. every contender ran in every table; Hibernate only in the transaction tables
+        int contenders = Main.SINGLE_ROW.size();
+        assertEquals(4, results.singleRow().size());
+        for (SingleRow.Table t : results.singleRow()) {
+            assertEquals(t.transactional() ? contenders : contenders - 1, t.rows().size(), t.title());
+        }
+
+        // one statement per locked update (Hibernate: find, then update), one commit per transaction
+        assertEquals(2 * contenders - 1, results.counts().size());
+        for (StatementCount.Count c : results.counts()) {
+            double statements = c.name().startsWith("Hibernate") ? 2 : 1;
+            String what = c.name() + (c.transactional() ? " in a transaction" : " in autocommit");
+            assertEquals(statements, c.jdbcStatements(), 1e-9, what + ": JDBC statements per update");
+            assertEquals(c.transactional() || c.name().startsWith("Hibernate") ? 1 : 0, c.jdbcCommits(), 1e-9,
+                    what + ": commits per update");
+            if (results.serverStatistics()) {
+                assertEquals(statements, c.serverStatements(), 1e-9, what + ": statements the server saw");
+            }
+        }
+
+        // 2. a success is one statement; occ's diagnosed conflict is two, the others' conflicts one
+        for (StatementCount.Count c : results.failureCounts()) {
+            double statements = c.name().equals("occ DSL, conflict (diagnosed)") ? 2 : 1;
+            assertEquals(statements, c.jdbcStatements(), 1e-9, c.name());
+            if (results.serverStatistics()) {
+                assertEquals(statements, c.serverStatements(), 1e-9, c.name() + " on the server");
+            }
+        }
+
+        // 3. every cell of the sweep ran, and no update was lost
+        assertEquals(Main.HOT_ROWS.size() * Main.THREADS.size() * Contention.Strategy.values().length,
+                results.cells().size());
+        for (Contention.Cell cell : results.cells()) {
+            assertFalse(cell.lostUpdate(), () -> "lost update: " + cell);
+            assertTrue(cell.ops() > 0, () -> "no update done: " + cell);
+        }
+
+        // the report and the chart
+        Path dir = Path.of("target", "smoke");
+        Files.createDirectories(dir);
+        Report.write(results, dir.resolve("RESULTS.md"), Duration.ofSeconds(1));
+        ContentionChart.write(results.cells(), Main.HOT_ROWS, Main.THREADS, "smoke", dir.resolve("contention.png"));
+        String report = Files.readString(dir.resolve("RESULTS.md"));
+        assertTrue(report.contains("2 cores") || report.contains(" cores**"), "the report names the cores");
+        assertTrue(report.contains("| occ DSL |"), "the report has occ's row");
+        assertTrue(Files.size(dir.resolve("contention.png")) > 1000, "the chart is written");
+    }
+
+    @Test
+    void renderBenchmarksRun() throws Exception {
+        RenderBenchmark b = new RenderBenchmark();
+        b.setUp();
+        for (int i = 0; i < 200; i++) {
+            b.occBuild();
+            b.jooqBuild();
+            assertTrue(b.jooqBuildRender().startsWith("update "));
+            assertTrue(b.occBuildRender().startsWith("update "));
+            assertEquals(1, b.occExecuteMock());
+            assertEquals(1, b.occExecuteMockThroughJooq());
+            assertEquals(1, b.jooqExecuteMock());
+            assertEquals(1, b.rawJdbcMock());
+        }
+        b.tearDown();
+    }
+}
