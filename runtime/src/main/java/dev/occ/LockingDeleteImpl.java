@@ -1,50 +1,17 @@
 package dev.occ;
 
-import java.util.Collection;
 import java.util.List;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.DeleteQuery;
 import org.jooq.Record;
 import org.jooq.Table;
-import org.jooq.impl.DSL;
 
 /** The one implementation of every locked DELETE step. */
-final class LockingDeleteImpl<R extends Record> extends LockingStatement<R>
+final class LockingDeleteImpl<R extends Record> extends LockingStatement<R, LockingDeleteConditionStep<R>>
         implements LockingDeleteWhereStep<R>, LockingDeleteConditionStep<R>, LockedDelete<R> {
 
     LockingDeleteImpl(DSLContext ctx, Table<R> table) {
         super(ctx, table);
-    }
-
-    @Override
-    public LockingDeleteConditionStep<R> where(Condition condition) {
-        setWhere(condition);
-        return this;
-    }
-
-    @Override
-    public LockingDeleteConditionStep<R> where(Condition... conditions) {
-        setWhere(DSL.and(conditions));
-        return this;
-    }
-
-    @Override
-    public LockingDeleteConditionStep<R> where(Collection<? extends Condition> conditions) {
-        setWhere(DSL.and(conditions));
-        return this;
-    }
-
-    @Override
-    public LockingDeleteConditionStep<R> and(Condition condition) {
-        addAnd(condition);
-        return this;
-    }
-
-    @Override
-    public LockingDeleteConditionStep<R> or(Condition condition) {
-        addOr(condition);
-        return this;
     }
 
     @Override

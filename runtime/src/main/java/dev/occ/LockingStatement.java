@@ -1,5 +1,6 @@
 package dev.occ;
 
+import java.util.Collection;
 import java.util.Objects;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -7,8 +8,12 @@ import org.jooq.Record;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
 
-/** What locked UPDATEs and DELETEs share: the target, the where clause, the policy and the diagnosis. */
-abstract class LockingStatement<R extends Record> {
+/**
+ * What locked UPDATEs and DELETEs share: the target, the where clause, the policy and the diagnosis.
+ *
+ * @param <C> the statement's condition step, which {@code where}, {@code and} and {@code or} return
+ */
+abstract class LockingStatement<R extends Record, C> {
 
     final DSLContext ctx;
     final Table<R> table;
@@ -20,16 +25,32 @@ abstract class LockingStatement<R extends Record> {
         this.table = table;
     }
 
-    final void setWhere(Condition condition) {
+    @SuppressWarnings("unchecked")
+    private C self() {
+        return (C) this; // every subclass is its own condition step
+    }
+
+    public final C where(Condition condition) {
         where = Objects.requireNonNull(condition, "condition cannot be null");
+        return self();
     }
 
-    final void addAnd(Condition condition) {
+    public final C where(Condition... conditions) {
+        return where(DSL.and(conditions));
+    }
+
+    public final C where(Collection<? extends Condition> conditions) {
+        return where(DSL.and(conditions));
+    }
+
+    public final C and(Condition condition) {
         where = where.and(Objects.requireNonNull(condition, "condition cannot be null"));
+        return self();
     }
 
-    final void addOr(Condition condition) {
+    public final C or(Condition condition) {
         where = where.or(Objects.requireNonNull(condition, "condition cannot be null"));
+        return self();
     }
 
     void policy(LockingPolicy<R> lockingPolicy) {

@@ -1,11 +1,9 @@
 package dev.occ;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Name;
@@ -19,7 +17,7 @@ import org.jooq.UpdateQuery;
 import org.jooq.impl.DSL;
 
 /** The one implementation of every locked UPDATE step, in the manner of jOOQ's {@code UpdateImpl}. */
-final class LockingUpdateImpl<R extends Record> extends LockingStatement<R>
+final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, LockingUpdateConditionStep<R>>
         implements LockingUpdateSetMoreStep<R>, LockingUpdateConditionStep<R>, LockedUpdate<R>,
         LockedUpdateResultStep<R> {
 
@@ -87,37 +85,7 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R>
         return column;
     }
 
-    // ---------------------------------------------------------------------------------- WHERE
-
-    @Override
-    public LockingUpdateConditionStep<R> where(Condition condition) {
-        setWhere(condition);
-        return this;
-    }
-
-    @Override
-    public LockingUpdateConditionStep<R> where(Condition... conditions) {
-        setWhere(DSL.and(conditions));
-        return this;
-    }
-
-    @Override
-    public LockingUpdateConditionStep<R> where(Collection<? extends Condition> conditions) {
-        setWhere(DSL.and(conditions));
-        return this;
-    }
-
-    @Override
-    public LockingUpdateConditionStep<R> and(Condition condition) {
-        addAnd(condition);
-        return this;
-    }
-
-    @Override
-    public LockingUpdateConditionStep<R> or(Condition condition) {
-        addOr(condition);
-        return this;
-    }
+    // ---------------------------------------------------------------------------------- POLICY
 
     @Override
     public LockedUpdate<R> lockingPolicy(LockingPolicy<R> lockingPolicy) {
