@@ -79,14 +79,7 @@ final class Conflicting {
 
         @Override
         void write(int row, int value) {
-            int updated = ctx.update(RESOURCE)
-                    .set(RESOURCE.NAME, NAMES[value])
-                    .set(RESOURCE.DATA, JSONB.valueOf(JSONS[value]))
-                    .set(RESOURCE.VERSION, RESOURCE.VERSION.plus(1))
-                    .where(RESOURCE.ID.eq(ids[row]))
-                    .and(RESOURCE.VERSION.eq(versions[row] - 1))
-                    .execute();
-            if (updated != 0) {
+            if (JooqDsl.execute(ctx, ids[row], value, versions[row] - 1) != 0) {
                 throw new IllegalStateException("a stale version was accepted");
             }
         }
@@ -110,11 +103,7 @@ final class Conflicting {
 
         @Override
         void write(int row, int value) throws SQLException {
-            update.setString(1, NAMES[value]);
-            update.setString(2, JSONS[value]);
-            update.setInt(3, ids[row]);
-            update.setInt(4, versions[row] - 1);
-            if (update.executeUpdate() != 0) {
+            if (RawJdbc.execute(update, ids[row], value, versions[row] - 1) != 0) {
                 throw new IllegalStateException("a stale version was accepted");
             }
         }

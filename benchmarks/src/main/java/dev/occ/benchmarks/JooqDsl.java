@@ -28,14 +28,18 @@ final class JooqDsl extends Contender {
 
     @Override
     void write(int row, int value) {
-        int updated = ctx.update(RESOURCE)
+        expectOne(execute(ctx, ids[row], value, versions[row]), name());
+        versions[row]++;
+    }
+
+    /** The hand-written conditional update of one row: the update count. */
+    static int execute(DSLContext ctx, int id, int value, int expectedVersion) {
+        return ctx.update(RESOURCE)
                 .set(RESOURCE.NAME, NAMES[value])
                 .set(RESOURCE.DATA, JSONB.valueOf(JSONS[value]))
                 .set(RESOURCE.VERSION, RESOURCE.VERSION.plus(1))
-                .where(RESOURCE.ID.eq(ids[row]))
-                .and(RESOURCE.VERSION.eq(versions[row]))
+                .where(RESOURCE.ID.eq(id))
+                .and(RESOURCE.VERSION.eq(expectedVersion))
                 .execute();
-        expectOne(updated, name());
-        versions[row]++;
     }
 }

@@ -45,12 +45,17 @@ final class RawJdbc extends Contender {
 
     @Override
     void write(int row, int value) throws SQLException {
+        expectOne(execute(update, ids[row], value, versions[row]), name());
+        versions[row]++;
+    }
+
+    /** Binds and runs {@link #SQL} for one row: the update count. */
+    static int execute(PreparedStatement update, int id, int value, int expectedVersion) throws SQLException {
         update.setString(1, NAMES[value]);
         update.setString(2, JSONS[value]);
-        update.setInt(3, ids[row]);
-        update.setInt(4, versions[row]);
-        expectOne(update.executeUpdate(), name());
-        versions[row]++;
+        update.setInt(3, id);
+        update.setInt(4, expectedVersion);
+        return update.executeUpdate();
     }
 
     @Override
