@@ -1,6 +1,5 @@
 package dev.occ;
 
-import java.util.List;
 import org.jooq.DSLContext;
 import org.jooq.DeleteQuery;
 import org.jooq.Record;
@@ -20,7 +19,8 @@ final class LockingDeleteImpl<R extends Record> extends LockingStatement<R, Lock
         return this;
     }
 
-    private DeleteQuery<R> query() {
+    @Override
+    DeleteQuery<R> query() {
         DeleteQuery<R> query = ctx.deleteQuery(table);
         query.addConditions(lockedWhere());
         return query;
@@ -33,20 +33,5 @@ final class LockingDeleteImpl<R extends Record> extends LockingStatement<R, Lock
             throw conflict();
         }
         return deleted;
-    }
-
-    @Override
-    public String getSQL() {
-        return query().getSQL();
-    }
-
-    @Override
-    public List<Object> getBindValues() {
-        return query().getBindValues();
-    }
-
-    @Override
-    public String toString() {
-        return query().toString();
     }
 }

@@ -1,9 +1,11 @@
 package dev.occ;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Query;
 import org.jooq.Record;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
@@ -67,5 +69,23 @@ abstract class LockingStatement<R extends Record, C> {
 
     final ConflictException conflict() {
         return Conflicts.diagnose(ctx, table, where, policy);
+    }
+
+    /** The statement as jOOQ runs it, with the lock's check; built anew on each call. */
+    abstract Query query();
+
+    public final String getSQL() {
+        return query().getSQL();
+    }
+
+    public final List<Object> getBindValues() {
+        return query().getBindValues();
+    }
+
+    @Override
+    public final String toString() {
+        return policy == null
+                ? getClass().getSimpleName().replace("Impl", "") + "[" + OptimisticPolicy.name(table) + ", no locking policy yet]"
+                : query().toString();
     }
 }

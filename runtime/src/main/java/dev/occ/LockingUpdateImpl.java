@@ -100,7 +100,8 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
 
     // ---------------------------------------------------------------------------------- EXECUTION
 
-    private UpdateQuery<R> query() {
+    @Override
+    UpdateQuery<R> query() {
         UpdateQuery<R> query = ctx.updateQuery(table);
         assignments.forEach((column, value) -> addValue(query, column, value));
         if (policy.nextVersion != null) {
@@ -189,21 +190,5 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
     private static <V> void refresh(VersionedRecord<?, V> record, Record stored) {
         record.set(record.versionField(), stored.get(record.versionField()));
         record.changed(record.versionField(), false);
-    }
-
-    @Override
-    public String getSQL() {
-        return query().getSQL();
-    }
-
-    @Override
-    public List<Object> getBindValues() {
-        return query().getBindValues();
-    }
-
-    @Override
-    public String toString() {
-        return policy == null ? "LockingUpdate[" + OptimisticPolicy.name(table) + ", no locking policy yet]"
-                : query().toString();
     }
 }
