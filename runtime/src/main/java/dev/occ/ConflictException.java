@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.jooq.Field;
 import org.jooq.Table;
 import org.jooq.exception.DataChangedException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A locked UPDATE or DELETE found no row to write: either the row is gone, or its version moved on
@@ -44,13 +45,26 @@ public final class ConflictException extends DataChangedException {
     private final transient Field<?> versionField;
     private final String key;
     private final transient Object expectedVersion;
-    private final transient Object actualVersion;
+    private final transient @Nullable Object actualVersion;
     private volatile int attempts = 1;
 
-    ConflictException(Kind kind, Table<?> table, Field<?> versionField, String key, Object expectedVersion,
-            Object actualVersion, String message) {
+    /**
+     * A conflict as occ's diagnosis reports it; applications rarely make one themselves, but may, for
+     * example to test their handlers.
+     *
+     * @param kind what the diagnosis found
+     * @param table the table the statement wrote to
+     * @param versionField the version column, or the compared column of a compare-and-set
+     * @param key the row's key, readable, see {@link #key()}
+     * @param expectedVersion the version the statement expected
+     * @param actualVersion the version the row has now, or {@code null} when it is gone
+     * @param message the message, which names all of the above
+     * @throws NullPointerException when {@code kind} is {@code null}
+     */
+    public ConflictException(Kind kind, Table<?> table, Field<?> versionField, String key, Object expectedVersion,
+            @Nullable Object actualVersion, String message) {
         super(message);
-        this.kind = Objects.requireNonNull(kind);
+        this.kind = Objects.requireNonNull(kind, "kind cannot be null");
         this.table = table;
         this.versionField = versionField;
         this.key = key;
@@ -94,7 +108,7 @@ public final class ConflictException extends DataChangedException {
     }
 
     /** @return the version the row has now, or {@code null} when the row is gone */
-    public Object actualVersion() {
+    public @Nullable Object actualVersion() {
         return actualVersion;
     }
 

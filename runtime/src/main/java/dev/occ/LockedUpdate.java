@@ -1,6 +1,7 @@
 package dev.occ;
 
 import java.util.List;
+import org.jooq.CheckReturnValue;
 import org.jooq.Record;
 import org.jooq.SelectFieldOrAsterisk;
 
@@ -37,6 +38,7 @@ public interface LockedUpdate<R extends Record> {
      *
      * @return the step that fetches them
      */
+    @CheckReturnValue
     LockedUpdateResultStep<R> returning();
 
     /**
@@ -45,6 +47,7 @@ public interface LockedUpdate<R extends Record> {
      * @param fields the columns to return
      * @return the step that fetches them
      */
+    @CheckReturnValue
     LockedUpdateResultStep<R> returning(SelectFieldOrAsterisk... fields);
 
     /**

@@ -1,5 +1,6 @@
 package dev.occ;
 
+import org.jooq.CheckReturnValue;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.Table;
@@ -35,6 +36,7 @@ public interface LockingDSLContext {
      * @return the first step of the UPDATE
      * @throws NullPointerException when {@code table} is {@code null}
      */
+    @CheckReturnValue
     <R extends Record> LockingUpdateSetFirstStep<R> update(Table<R> table);
 
     /**
@@ -45,6 +47,7 @@ public interface LockingDSLContext {
      * @return the first step of the DELETE
      * @throws NullPointerException when {@code table} is {@code null}
      */
+    @CheckReturnValue
     <R extends Record> LockingDeleteWhereStep<R> delete(Table<R> table);
 
     /**

@@ -1,5 +1,6 @@
 package dev.occ;
 
+import org.jooq.CheckReturnValue;
 import org.jooq.Condition;
 import org.jooq.Record;
 
@@ -16,6 +17,7 @@ public interface LockingDeleteConditionStep<R extends Record> {
      * @param condition the condition
      * @return this step
      */
+    @CheckReturnValue
     LockingDeleteConditionStep<R> and(Condition condition);
 
     /**
@@ -24,6 +26,7 @@ public interface LockingDeleteConditionStep<R extends Record> {
      * @param condition the condition
      * @return this step
      */
+    @CheckReturnValue
     LockingDeleteConditionStep<R> or(Condition condition);
 
     /**
@@ -34,5 +37,6 @@ public interface LockingDeleteConditionStep<R extends Record> {
      * @throws NullPointerException when {@code policy} is {@code null}
      * @throws IllegalArgumentException when the policy's column belongs to another table
      */
+    @CheckReturnValue
     LockedDelete<R> lockingPolicy(LockingPolicy<R> policy);
 }

@@ -1,6 +1,7 @@
 package dev.occ;
 
 import java.util.Collection;
+import org.jooq.CheckReturnValue;
 import org.jooq.Condition;
 import org.jooq.Record;
 
@@ -24,6 +25,7 @@ public interface LockingDeleteWhereStep<R extends Record> {
      * @param condition the condition
      * @return the next step
      */
+    @CheckReturnValue
     LockingDeleteConditionStep<R> where(Condition condition);
 
     /**
@@ -32,6 +34,7 @@ public interface LockingDeleteWhereStep<R extends Record> {
      * @param conditions the conditions
      * @return the next step
      */
+    @CheckReturnValue
     LockingDeleteConditionStep<R> where(Condition... conditions);
 
     /**
@@ -40,5 +43,6 @@ public interface LockingDeleteWhereStep<R extends Record> {
      * @param conditions the conditions
      * @return the next step
      */
+    @CheckReturnValue
     LockingDeleteConditionStep<R> where(Collection<? extends Condition> conditions);
 }

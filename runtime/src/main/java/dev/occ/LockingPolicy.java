@@ -1,5 +1,6 @@
 package dev.occ;
 
+import dev.occ.internal.Policy;
 import org.jooq.Record;
 
 /**
@@ -22,11 +23,12 @@ import org.jooq.Record;
  * {@link Occ#optimistic(VersionedRecord) optimistic(record)} and
  * {@link Occ#compareAndSet(org.jooq.TableField, Object) compareAndSet(field, expected)}.
  * Pessimistic policies ({@code FOR UPDATE}, {@code NOWAIT}, {@code SKIP LOCKED}) will be given to
- * the same {@code lockingPolicy(..)} step.
+ * the same {@code lockingPolicy(..)} step. The interface is sealed: policies come from {@link Occ}
+ * only, so that every statement knows how to run every policy.
  *
  * @param <R> the record type of the table the policy applies to
  */
-public sealed interface LockingPolicy<R extends Record> permits OptimisticPolicy {
+public sealed interface LockingPolicy<R extends Record> permits Policy {
 
     /**
      * A readable form, such as {@code optimistic("public"."resource"."version" = 3)}.

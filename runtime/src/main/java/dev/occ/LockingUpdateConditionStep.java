@@ -1,5 +1,6 @@
 package dev.occ;
 
+import org.jooq.CheckReturnValue;
 import org.jooq.Condition;
 import org.jooq.Record;
 
@@ -25,6 +26,7 @@ public interface LockingUpdateConditionStep<R extends Record> {
      * @param condition the condition
      * @return this step
      */
+    @CheckReturnValue
     LockingUpdateConditionStep<R> and(Condition condition);
 
     /**
@@ -33,6 +35,7 @@ public interface LockingUpdateConditionStep<R extends Record> {
      * @param condition the condition
      * @return this step
      */
+    @CheckReturnValue
     LockingUpdateConditionStep<R> or(Condition condition);
 
     /**
@@ -44,5 +47,6 @@ public interface LockingUpdateConditionStep<R extends Record> {
      * @throws IllegalArgumentException when the policy's column belongs to another table
      * @throws IllegalStateException when the statement also sets the policy's version column
      */
+    @CheckReturnValue
     LockedUpdate<R> lockingPolicy(LockingPolicy<R> policy);
 }

@@ -1,10 +1,12 @@
 package dev.occ;
 
 import java.util.Map;
+import org.jooq.CheckReturnValue;
 import org.jooq.Field;
-import org.jooq.Record;
 import org.jooq.Record1;
+import org.jooq.Record;
 import org.jooq.Select;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code SET} clause of a locked UPDATE, as in jOOQ's {@code UpdateSetFirstStep}:
@@ -30,7 +32,8 @@ public interface LockingUpdateSetFirstStep<R extends Record> {
      * @param value the value, {@code null} for SQL {@code NULL}
      * @return the next step
      */
-    <T> LockingUpdateSetMoreStep<R> set(Field<T> field, T value);
+    @CheckReturnValue
+    <T> LockingUpdateSetMoreStep<R> set(Field<T> field, @Nullable T value);
 
     /**
      * Sets a column to an expression, such as {@code PLAYER.NUM_POINTS.minus(2)}.
@@ -40,7 +43,8 @@ public interface LockingUpdateSetFirstStep<R extends Record> {
      * @param value the expression
      * @return the next step
      */
-    <T> LockingUpdateSetMoreStep<R> set(Field<T> field, Field<T> value);
+    @CheckReturnValue
+    <T> LockingUpdateSetMoreStep<R> set(Field<T> field, @Nullable Field<T> value);
 
     /**
      * Sets a column to the result of a scalar subquery.
@@ -50,7 +54,8 @@ public interface LockingUpdateSetFirstStep<R extends Record> {
      * @param value a subquery returning one row with one column
      * @return the next step
      */
-    <T> LockingUpdateSetMoreStep<R> set(Field<T> field, Select<? extends Record1<T>> value);
+    @CheckReturnValue
+    <T> LockingUpdateSetMoreStep<R> set(Field<T> field, @Nullable Select<? extends Record1<T>> value);
 
     /**
      * Sets several columns at once, as jOOQ's {@code set(Map)}: keys are {@link Field}s of the table
@@ -59,6 +64,7 @@ public interface LockingUpdateSetFirstStep<R extends Record> {
      * @param values the columns and their new values
      * @return the next step
      */
+    @CheckReturnValue
     LockingUpdateSetMoreStep<R> set(Map<?, ?> values);
 
     /**
@@ -67,5 +73,6 @@ public interface LockingUpdateSetFirstStep<R extends Record> {
      * @param record a record whose changed values are written
      * @return the next step
      */
+    @CheckReturnValue
     LockingUpdateSetMoreStep<R> set(Record record);
 }

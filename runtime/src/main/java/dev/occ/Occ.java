@@ -1,5 +1,8 @@
 package dev.occ;
 
+import dev.occ.internal.LockingDSLContextImpl;
+import dev.occ.internal.Names;
+import dev.occ.internal.OptimisticPolicy;
 import java.util.Objects;
 import org.jooq.Configuration;
 import org.jooq.DSLContext;
@@ -56,7 +59,7 @@ public final class Occ {
      * @throws NullPointerException when {@code ctx} is {@code null}
      */
     public static LockingDSLContext using(DSLContext ctx) {
-        return new LockingDSLContextImpl(Objects.requireNonNull(ctx, "ctx cannot be null"));
+        return new LockingDSLContextImpl(ctx);
     }
 
     /**
@@ -120,7 +123,7 @@ public final class Occ {
         V version = record.version();
         if (version == null) {
             throw new IllegalArgumentException("record holds no value for version column "
-                    + OptimisticPolicy.describe(record.versionField())
+                    + Names.column(record.versionField())
                     + "; read the row from the database (or store it) before locking on it");
         }
         return OptimisticPolicy.version(record.versionField(), version, record);

@@ -2,6 +2,7 @@ package dev.occ;
 
 import org.jooq.Record;
 import org.jooq.TableField;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A record of a {@link VersionedTable}, as occ's code generator marks it: it knows its version
@@ -30,7 +31,7 @@ public interface VersionedRecord<R extends Record, V> extends Record {
      *
      * @return the version value; {@code null} only for a record that was never read nor stored
      */
-    default V version() {
+    default @Nullable V version() {
         return get(versionField());
     }
 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.occ.codegen.postgres.TestDatabase;
+import dev.occ.internal.direct.DirectUpdate;
 import dev.occ.test.db.tables.records.ResourceRecord;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -82,7 +83,7 @@ class DirectUpdateTest {
     private static void sameAsThroughJooq(Function<LockingDSLContext, Integer> update) {
         DSLContext direct = DSL.using(SQLDialect.POSTGRES);
         DSLContext throughJooq = DSL.using(SQLDialect.POSTGRES);
-        throughJooq.configuration().data(DirectUpdate.KEY, false);
+        throughJooq.configuration().data(Occ.DIRECT_EXECUTION, false);
         for (int i = 0; i < 3; i++) { // the first renders the shape, the next reuse it
             List<String> expected = sent(throughJooq, update);
             assertEquals(1, expected.size());
@@ -176,7 +177,7 @@ class DirectUpdateTest {
                 .lockingPolicy(optimistic(RESOURCE.VERSION, 1)).execute();
         assertEquals(1, counter.reset(), "by default, a configured listener sees the update");
 
-        configuration.data(DirectUpdate.KEY, true);
+        configuration.data(Occ.DIRECT_EXECUTION, true);
         Occ.using(ctx).update(RESOURCE).set(RESOURCE.NAME, "unseen").where(RESOURCE.ID.eq(r.getId()))
                 .lockingPolicy(optimistic(RESOURCE.VERSION, 2)).execute();
         assertEquals(0, counter.reset(), "opted in: the update runs directly");
@@ -246,7 +247,7 @@ class DirectUpdateTest {
     void errorsAreTranslatedAsJooqTranslatesThem() {
         DSLContext direct = plain();
         DSLContext throughJooq = plain();
-        throughJooq.configuration().data(DirectUpdate.KEY, false);
+        throughJooq.configuration().data(Occ.DIRECT_EXECUTION, false);
         ResourceRecord r = newResource(direct, "bad json");
         for (DSLContext ctx : List.of(direct, throughJooq)) {
             DataException e = assertThrows(DataException.class, () -> Occ.using(ctx).update(RESOURCE)

@@ -64,7 +64,7 @@ class MisuseTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () ->
                 db.update(RESOURCE).set(RESOURCE.VERSION, 9).where(RESOURCE.ID.eq(1))
                         .lockingPolicy(optimistic(RESOURCE.VERSION, 1)));
-        assertEquals("The update sets version column public.resource.version by hand, but "
+        assertEquals("update sets version column public.resource.version by hand, but "
                 + "optimistic(public.resource.version = 1) moves it on itself; remove set(VERSION, ..) from the update",
                 e.getMessage());
     }

@@ -1,5 +1,9 @@
-package dev.occ;
+package dev.occ.internal;
 
+import dev.occ.LockedDelete;
+import dev.occ.LockingDeleteConditionStep;
+import dev.occ.LockingDeleteWhereStep;
+import dev.occ.LockingPolicy;
 import org.jooq.DSLContext;
 import org.jooq.DeleteQuery;
 import org.jooq.Record;
@@ -15,7 +19,7 @@ final class LockingDeleteImpl<R extends Record> extends LockingStatement<R, Lock
 
     @Override
     public LockedDelete<R> lockingPolicy(LockingPolicy<R> lockingPolicy) {
-        policy(lockingPolicy);
+        plan(lockingPolicy);
         return this;
     }
 

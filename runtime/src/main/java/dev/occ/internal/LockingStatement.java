@@ -1,5 +1,7 @@
-package dev.occ;
+package dev.occ.internal;
 
+import dev.occ.ConflictException;
+import dev.occ.LockingPolicy;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -9,9 +11,11 @@ import org.jooq.Query;
 import org.jooq.Record;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
+import org.jspecify.annotations.Nullable;
 
 /**
- * What locked UPDATEs and DELETEs share: the target, the where clause, the policy and the diagnosis.
+ * What locked UPDATEs and DELETEs share: the target, the where clause, the plan of the locking
+ * policy and the diagnosis. The statements know nothing of any policy but its {@link LockPlan}.
  *
  * @param <C> the statement's condition step, which {@code where}, {@code and} and {@code or} return
  */
@@ -20,7 +24,8 @@ abstract class LockingStatement<R extends Record, C> {
     final DSLContext ctx;
     final Table<R> table;
     Condition where = DSL.noCondition();
-    OptimisticPolicy<R> policy;
+    /** {@code null} until {@code lockingPolicy(..)}. */
+    @Nullable LockPlan<R> plan;
 
     LockingStatement(DSLContext ctx, Table<R> table) {
         this.ctx = ctx;
@@ -55,23 +60,29 @@ abstract class LockingStatement<R extends Record, C> {
         return self();
     }
 
-    void policy(LockingPolicy<R> lockingPolicy) {
+    /** Turns the policy into this statement's plan, failing fast where it cannot apply. */
+    final LockPlan<R> plan(LockingPolicy<R> lockingPolicy) {
         Objects.requireNonNull(lockingPolicy, "policy cannot be null");
-        OptimisticPolicy<R> optimistic = (OptimisticPolicy<R>) lockingPolicy;
-        optimistic.checkTarget(table);
-        this.policy = optimistic;
+        LockPlan<R> planned = Policy.of(lockingPolicy).plan(table);
+        this.plan = planned;
+        return planned;
+    }
+
+    /** The plan; only complete statements (after {@code lockingPolicy(..)}) run or render. */
+    final LockPlan<R> plan() {
+        return Objects.requireNonNull(plan, "no locking policy yet");
     }
 
     /** The where clause and the lock's check, as one condition. */
     final Condition lockedWhere() {
-        return DSL.and(where, policy.check);
+        return DSL.and(where, plan().check());
     }
 
     final ConflictException conflict() {
-        return Conflicts.diagnose(ctx, table, where, policy);
+        return plan().explain(ctx, table, where);
     }
 
-    /** The statement as jOOQ runs it, with the lock's check; built anew on each call. */
+    /** The statement exactly as it runs, with the lock's check; built anew on each call. */
     abstract Query query();
 
     public final String getSQL() {
@@ -84,8 +95,8 @@ abstract class LockingStatement<R extends Record, C> {
 
     @Override
     public final String toString() {
-        return policy == null
-                ? getClass().getSimpleName().replace("Impl", "") + "[" + OptimisticPolicy.name(table) + ", no locking policy yet]"
+        return plan == null
+                ? getClass().getSimpleName().replace("Impl", "") + "[" + Names.table(table) + ", no locking policy yet]"
                 : query().toString();
     }
 }

@@ -1,17 +1,21 @@
-package dev.occ;
+package dev.occ.internal;
 
+import dev.occ.LockingDSLContext;
+import dev.occ.LockingDeleteWhereStep;
+import dev.occ.LockingUpdateSetFirstStep;
 import java.util.Objects;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.Table;
 
 /** The one implementation of {@link LockingDSLContext}. */
-final class LockingDSLContextImpl implements LockingDSLContext {
+public final class LockingDSLContextImpl implements LockingDSLContext {
 
     private final DSLContext ctx;
 
-    LockingDSLContextImpl(DSLContext ctx) {
-        this.ctx = ctx;
+    /** @param ctx the context the statements run on */
+    public LockingDSLContextImpl(DSLContext ctx) {
+        this.ctx = Objects.requireNonNull(ctx, "ctx cannot be null");
     }
 
     @Override

@@ -1,13 +1,15 @@
-package dev.occ;
+package dev.occ.internal.direct;
 
+import dev.occ.Occ;
+import dev.occ.internal.LockPlan;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jooq.Condition;
 import org.jooq.Configuration;
@@ -15,8 +17,6 @@ import org.jooq.ConnectionProvider;
 import org.jooq.DSLContext;
 import org.jooq.ExecuteListenerProvider;
 import org.jooq.Field;
-import org.jooq.JSON;
-import org.jooq.JSONB;
 import org.jooq.Param;
 import org.jooq.Query;
 import org.jooq.SQLDialect;
@@ -30,9 +30,7 @@ import org.jooq.conf.StatementType;
 import org.jooq.exception.DataAccessException;
 import org.jooq.exception.DataException;
 import org.jooq.exception.IntegrityConstraintViolationException;
-import org.jooq.impl.DefaultBinding;
-import org.jooq.tools.JooqLogger;
-import org.jooq.tools.LoggerListener;
+import org.jspecify.annotations.Nullable;
 
 /**
  * [occ#6] Runs a simple locked UPDATE on JDBC directly: its SQL is rendered by jOOQ once per
@@ -44,7 +42,8 @@ import org.jooq.tools.LoggerListener;
  * about 2 µs, and a locked update from about 1.2-1.3x the time of a hand-written JDBC update to
  * about 1.05-1.1x (benchmarks/RESULTS.md).
  *
- * <p>It runs only where it changes nothing a user could observe but the time:
+ * <h2>What must not change</h2>
+ * The path runs only where it changes nothing a user could observe but the time:
  * <ul>
  * <li>the dialect is PostgreSQL's, the update has a shape (see {@link UpdateShape}), and
  * {@code execute()} is called without {@code returning(..)} and without a record to refresh;</li>
@@ -52,13 +51,30 @@ import org.jooq.tools.LoggerListener;
  * differently), and default execution settings: prepared statements, no query timeout, no
  * poolable hint, no server output, no implicit diagnostics connection;</li>
  * <li>the configuration has no {@code ExecuteListener}, and jOOQ's execute logging is off or not at
- * DEBUG level, so that no listener or log line misses the statement.</li>
+ * DEBUG level, so that no listener or log line misses the statement;</li>
+ * <li>the same SQL, the same bind values in the same order, the same result and the same
+ * exceptions as jOOQ's own execution: errors are translated as jOOQ translates them
+ * ({@code DataAccessException}, or its {@code DataException} and
+ * {@code IntegrityConstraintViolationException} by SQLSTATE class, with jOOQ's message);</li>
+ * <li>the connection is released to the provider after every execution, as jOOQ does.</li>
  * </ul>
- * Errors are translated as jOOQ translates them ({@code DataAccessException}, or its
- * {@code DataException} and {@code IntegrityConstraintViolationException} by SQLSTATE class, with
- * jOOQ's message). Anything else runs through jOOQ's execution as before.
+ * Anything else runs through jOOQ's execution as before.
  *
- * <p>The configuration's data entry {@value #KEY} changes the last rule: {@code Boolean.TRUE}
+ * <h2>What may change</h2>
+ * Which statements have a shape (a wider where clause, more types in {@link DirectTypes}), how a
+ * shape is keyed, and the caches' sizes, as long as the equivalence tests ({@code DirectUpdateTest},
+ * {@code DirectTypesTest}) hold for every admitted case. The jOOQ internals the path relies on are
+ * named in {@link JooqInternals}.
+ *
+ * <h2>Caches</h2>
+ * Two caches, JVM-wide because shapes are made of the user's generated table and column objects,
+ * which are JVM-wide too: rendered SQL by shape key (at most {@value #MAX_SHAPES}; when full, new
+ * shapes run through jOOQ and a warning says so once) and canonical copies of the settings in use
+ * (at most {@value #MAX_SETTINGS}). Neither holds a bind value or any other user data: a shape key
+ * is types, columns and structure. Both live as long as the class; {@link #clearCaches()} empties
+ * them, for tests that must not depend on what ran before.
+ *
+ * <p>The configuration's data entry {@value #KEY} changes the third rule: {@code Boolean.TRUE}
  * takes the direct path also when {@code ExecuteListener}s are configured (such as Spring Boot's
  * exception translator) or jOOQ logs at DEBUG, which then do not see occ's successful locked
  * updates (a conflict's diagnosis still runs through jOOQ); {@code Boolean.FALSE} turns the direct
@@ -69,31 +85,32 @@ import org.jooq.tools.LoggerListener;
  * ctx.configuration().data(Occ.DIRECT_EXECUTION, false);  // always run through jOOQ
  * </pre>
  */
-final class DirectUpdate {
+public final class DirectUpdate {
 
     /** The configuration data key that turns the direct path on despite listeners, or off. */
-    static final String KEY = Occ.DIRECT_EXECUTION;
+    public static final String KEY = Occ.DIRECT_EXECUTION;
 
     /** What {@link #execute} returns when it did not run the update. */
-    static final int NOT_TAKEN = -1;
+    public static final int NOT_TAKEN = -1;
 
     /** Shapes kept at most; once full, new shapes run through jOOQ. */
     private static final int MAX_SHAPES = 1024;
     /** Distinct settings kept at most. */
     private static final int MAX_SETTINGS = 64;
 
-    private static final ConcurrentHashMap<UpdateShape, Rendered> SHAPES = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<UpdateShape.Key, Rendered> SHAPES = new ConcurrentHashMap<>();
     /** Settings by equality, each mapped to a private copy that shapes refer to by identity. */
     private static final ConcurrentHashMap<Settings, Settings> SETTINGS = new ConcurrentHashMap<>();
-    private static final JooqLogger EXECUTE_LOG = JooqLogger.getLogger(LoggerListener.class);
-    private static final JooqLogger BIND_LOG = JooqLogger.getLogger(DefaultBinding.class);
+    private static final System.Logger LOG = System.getLogger(DirectUpdate.class.getName());
+    /** Whether the warning that the shape cache is full was given. */
+    private static final AtomicBoolean FULL_REPORTED = new AtomicBoolean();
 
     /** A shape's SQL, and for its n-th bind value the index of that value in the shape's walk. */
-    private record Rendered(String sql, int[] order) {
+    private record Rendered(@Nullable String sql, int[] order) {
     }
 
     /** A shape whose rendering could not be matched to its bind values: always through jOOQ. */
-    private static final Rendered NEVER = new Rendered(null, null);
+    private static final Rendered NEVER = new Rendered(null, new int[0]);
 
     private DirectUpdate() {
     }
@@ -104,8 +121,8 @@ final class DirectUpdate {
      * @param query the update as jOOQ would run it, built only when a shape is seen first
      * @return the update count, or {@link #NOT_TAKEN} when the update must run through jOOQ
      */
-    static int execute(DSLContext ctx, Table<?> table, Map<Field<?>, Field<?>> assignments, Condition lockedWhere,
-            OptimisticPolicy<?> policy, Supplier<? extends Query> query) {
+    public static int execute(DSLContext ctx, Table<?> table, Map<Field<?>, Field<?>> assignments,
+            Condition lockedWhere, LockPlan<?> plan, Supplier<? extends Query> query) {
         Configuration configuration = ctx.configuration();
         if (!allowed(configuration)) {
             return NOT_TAKEN;
@@ -114,25 +131,42 @@ final class DirectUpdate {
         if (settings == null) {
             return NOT_TAKEN;
         }
-        UpdateShape shape = UpdateShape.of(configuration.dialect(), settings, table, assignments, lockedWhere, policy);
+        UpdateShape shape = UpdateShape.of(configuration.dialect(), settings, table, assignments, lockedWhere, plan);
         if (shape == null) {
             return NOT_TAKEN;
         }
-        Rendered rendered = SHAPES.get(shape);
+        Rendered rendered = SHAPES.get(shape.key());
         if (rendered == null) {
             if (SHAPES.size() >= MAX_SHAPES) {
+                if (FULL_REPORTED.compareAndSet(false, true)) {
+                    LOG.log(System.Logger.Level.WARNING, "occ: the direct path's cache holds " + MAX_SHAPES
+                            + " statement shapes, its maximum; locked updates of further shapes run through jOOQ, "
+                            + "as fast as jOOQ. Many shapes usually mean dynamically built SET or WHERE clauses");
+                }
                 return NOT_TAKEN;
             }
             rendered = render(query.get(), shape);
-            SHAPES.putIfAbsent(shape, rendered);
+            SHAPES.putIfAbsent(shape.key(), rendered);
         }
-        if (rendered.sql() == null) {
+        String sql = rendered.sql();
+        if (sql == null) {
             return NOT_TAKEN;
         }
-        return run(configuration, rendered, shape.params);
+        return run(configuration, sql, rendered.order(), shape);
     }
 
-    static boolean allowed(Configuration c) {
+    /**
+     * Empties the caches, so that what a test sees does not depend on what ran before it in the JVM.
+     */
+    public static void clearCaches() {
+        SHAPES.clear();
+        SETTINGS.clear();
+        lastSeen = null;
+        FULL_REPORTED.set(false);
+    }
+
+    /** @return whether the configuration lets the direct path run, see the class comment */
+    public static boolean allowed(Configuration c) {
         Object choice = c.data(KEY);
         if (Boolean.FALSE.equals(choice) || c.dialect().family() != SQLDialect.POSTGRES
                 || c.visitListenerProviders().length > 0) {
@@ -154,22 +188,21 @@ final class DirectUpdate {
                 return false;
             }
         }
-        return Boolean.FALSE.equals(s.isExecuteLogging())
-                || !EXECUTE_LOG.isDebugEnabled() && !BIND_LOG.isTraceEnabled();
+        return Boolean.FALSE.equals(s.isExecuteLogging()) || !JooqInternals.logging();
     }
 
     /** The settings seen last, and their private copy: saves hashing them on every update. */
     private record Seen(Settings settings, Settings canonical) {
     }
 
-    private static volatile Seen lastSeen;
+    private static volatile @Nullable Seen lastSeen;
 
     /**
      * The private copy of settings equal to these, shared by all equal settings, so that shapes can
      * compare settings by identity. The settings last seen are only compared, not hashed; they are
      * compared every time, so that a change made to them in place is seen.
      */
-    private static Settings canonical(Settings settings) {
+    private static @Nullable Settings canonical(Settings settings) {
         Seen last = lastSeen;
         if (last != null && last.settings() == settings && settings.equals(last.canonical())) {
             return last.canonical();
@@ -230,45 +263,22 @@ final class DirectUpdate {
         return -1;
     }
 
-    private static int run(Configuration configuration, Rendered rendered, Param<?>[] params) {
+    private static int run(Configuration configuration, String sql, int[] order, UpdateShape shape) {
         ConnectionProvider provider = configuration.connectionProvider();
         Connection connection = provider.acquire();
         if (connection == null) {
             return NOT_TAKEN; // jOOQ reports the missing connection
         }
-        try (PreparedStatement statement = connection.prepareStatement(rendered.sql())) {
-            int[] order = rendered.order();
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int k = 0; k < order.length; k++) {
-                bind(statement, k + 1, params[order[k]].getValue());
+                int walked = order[k];
+                shape.binders[walked].bind(statement, k + 1, shape.params[walked].getValue());
             }
             return statement.executeUpdate();
         } catch (SQLException e) {
-            throw translate(rendered.sql(), e);
+            throw translate(sql, e);
         } finally {
             provider.release(connection);
-        }
-    }
-
-    /** Binds as jOOQ's default bindings do on PostgreSQL, for the types {@link UpdateShape} admits. */
-    static void bind(PreparedStatement s, int index, Object value) throws SQLException {
-        if (value instanceof Integer v) {
-            s.setInt(index, v);
-        } else if (value instanceof String v) {
-            s.setString(index, v);
-        } else if (value instanceof Long v) {
-            s.setLong(index, v);
-        } else if (value instanceof JSONB v) {
-            s.setString(index, v.data());
-        } else if (value instanceof Short v) {
-            s.setShort(index, v);
-        } else if (value instanceof Boolean v) {
-            s.setBoolean(index, v);
-        } else if (value instanceof UUID v) {
-            s.setObject(index, v);
-        } else if (value instanceof JSON v) {
-            s.setString(index, v.data());
-        } else {
-            throw new IllegalStateException("occ: no direct binding for " + value.getClass().getName());
         }
     }
 

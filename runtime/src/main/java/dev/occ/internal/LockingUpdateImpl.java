@@ -1,5 +1,12 @@
-package dev.occ;
+package dev.occ.internal;
 
+import dev.occ.LockedUpdate;
+import dev.occ.LockedUpdateResultStep;
+import dev.occ.LockingPolicy;
+import dev.occ.LockingUpdateConditionStep;
+import dev.occ.LockingUpdateSetMoreStep;
+import dev.occ.VersionedRecord;
+import dev.occ.internal.direct.DirectUpdate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -7,14 +14,15 @@ import java.util.Map;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Name;
-import org.jooq.Record;
 import org.jooq.Record1;
+import org.jooq.Record;
 import org.jooq.Result;
 import org.jooq.Select;
 import org.jooq.SelectFieldOrAsterisk;
 import org.jooq.Table;
 import org.jooq.UpdateQuery;
 import org.jooq.impl.DSL;
+import org.jspecify.annotations.Nullable;
 
 /** The one implementation of every locked UPDATE step, in the manner of jOOQ's {@code UpdateImpl}. */
 final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, LockingUpdateConditionStep<R>>
@@ -22,8 +30,8 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
         LockedUpdateResultStep<R> {
 
     private final Map<Field<?>, Field<?>> assignments = new LinkedHashMap<>();
-    /** {@code null}: no RETURNING clause; empty: all columns. */
-    private List<SelectFieldOrAsterisk> returning;
+    /** What the user asked back: {@code null} for nothing, empty for all columns. */
+    private @Nullable List<SelectFieldOrAsterisk> returning;
 
     LockingUpdateImpl(DSLContext ctx, Table<R> table) {
         super(ctx, table);
@@ -32,19 +40,19 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
     // ---------------------------------------------------------------------------------- SET
 
     @Override
-    public <T> LockingUpdateSetMoreStep<R> set(Field<T> field, T value) {
+    public <T> LockingUpdateSetMoreStep<R> set(Field<T> field, @Nullable T value) {
         assignments.put(column(field), DSL.val(value, field));
         return this;
     }
 
     @Override
-    public <T> LockingUpdateSetMoreStep<R> set(Field<T> field, Field<T> value) {
+    public <T> LockingUpdateSetMoreStep<R> set(Field<T> field, @Nullable Field<T> value) {
         assignments.put(column(field), value == null ? DSL.val(null, field) : value);
         return this;
     }
 
     @Override
-    public <T> LockingUpdateSetMoreStep<R> set(Field<T> field, Select<? extends Record1<T>> value) {
+    public <T> LockingUpdateSetMoreStep<R> set(Field<T> field, @Nullable Select<? extends Record1<T>> value) {
         assignments.put(column(field), value == null ? DSL.val(null, field) : DSL.field(value));
         return this;
     }
@@ -80,7 +88,7 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
                 : key instanceof Name n ? table.field(n)
                 : key instanceof String s ? table.field(s) : null;
         if (column == null) {
-            throw new IllegalArgumentException(key + " is not a column of " + OptimisticPolicy.name(table));
+            throw new IllegalArgumentException(key + " is not a column of " + Names.table(table));
         }
         return column;
     }
@@ -89,34 +97,53 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
 
     @Override
     public LockedUpdate<R> lockingPolicy(LockingPolicy<R> lockingPolicy) {
-        policy(lockingPolicy);
-        if (policy.nextVersion != null && assignments.containsKey(policy.field)) {
-            throw new IllegalStateException("The update sets version column " + OptimisticPolicy.describe(policy.field)
-                    + " by hand, but " + policy + " moves it on itself; remove set("
-                    + policy.field.getName().toUpperCase() + ", ..) from the update");
+        LockPlan<R> planned = plan(lockingPolicy);
+        if (planned.nextVersion() != null && assignments.containsKey(planned.column())) {
+            throw new IllegalStateException("update sets version column " + Names.column(planned.column())
+                    + " by hand, but " + planned + " moves it on itself; remove set("
+                    + planned.column().getName().toUpperCase() + ", ..) from the update");
         }
         return this;
     }
 
     // ---------------------------------------------------------------------------------- EXECUTION
 
+    /**
+     * What the statement returns: what the user asked for and, when a record is to be refreshed,
+     * its version column; {@code null} for no {@code RETURNING} clause, empty for all columns.
+     */
+    private @Nullable List<SelectFieldOrAsterisk> returned() {
+        VersionedRecord<R, ?> record = plan().record();
+        if (record == null || returning != null && returning.isEmpty()) {
+            return returning;
+        }
+        if (returning == null) {
+            return List.of(record.versionField());
+        }
+        if (returning.contains(record.versionField())) {
+            return returning;
+        }
+        List<SelectFieldOrAsterisk> fields = new ArrayList<>(returning);
+        fields.add(record.versionField());
+        return fields;
+    }
+
     @Override
     UpdateQuery<R> query() {
+        LockPlan<R> p = plan();
         UpdateQuery<R> query = ctx.updateQuery(table);
         assignments.forEach((column, value) -> addValue(query, column, value));
-        if (policy.nextVersion != null) {
-            addValue(query, policy.field, policy.nextVersion);
+        Field<?> next = p.nextVersion();
+        if (next != null) {
+            addValue(query, p.column(), next);
         }
         query.addConditions(lockedWhere());
-        if (returning != null) {
-            if (returning.isEmpty()) {
+        List<SelectFieldOrAsterisk> returned = returned();
+        if (returned != null) {
+            if (returned.isEmpty()) {
                 query.setReturning();
             } else {
-                List<SelectFieldOrAsterisk> fields = new ArrayList<>(returning);
-                if (policy.record != null && !fields.contains(policy.field)) {
-                    fields.add(policy.field);
-                }
-                query.setReturning(fields);
+                query.setReturning(returned);
             }
         }
         return query;
@@ -130,15 +157,11 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
 
     @Override
     public int execute() {
-        if (policy.record != null && returning == null) {
-            // the record is refreshed with the version the database stored
-            returning = List.of(policy.field);
-        }
-        if (returning != null) {
-            return fetch().size();
+        if (returned() != null) {
+            return run().size();
         }
         // [occ#6] a simple update runs on JDBC directly when that bypasses nothing configured
-        int updated = DirectUpdate.execute(ctx, table, assignments, lockedWhere(), policy, this::query);
+        int updated = DirectUpdate.execute(ctx, table, assignments, lockedWhere(), plan(), this::query);
         if (updated == DirectUpdate.NOT_TAKEN) {
             updated = query().execute();
         }
@@ -162,27 +185,30 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
 
     @Override
     public R fetchOne() {
-        Result<R> rows = fetch();
+        Result<R> rows = run();
         if (rows.size() > 1) {
             throw new org.jooq.exception.TooManyRowsException(rows.size() + " rows of "
-                    + OptimisticPolicy.name(table) + " were updated where one was expected; name one row in where(..)");
+                    + Names.table(table) + " were updated where one was expected; name one row in where(..)");
         }
         return rows.get(0);
     }
 
     @Override
     public Result<R> fetch() {
-        if (returning == null) {
-            returning = List.of();
-        }
+        return run();
+    }
+
+    /** Runs the statement with its {@code RETURNING} clause, and refreshes the record if there is one. */
+    private Result<R> run() {
         UpdateQuery<R> query = query();
         query.execute();
         Result<R> rows = query.getReturnedRecords();
         if (rows.isEmpty()) {
             throw conflict();
         }
-        if (policy.record != null && rows.size() == 1) {
-            refresh(policy.record, rows.get(0));
+        VersionedRecord<R, ?> record = plan().record();
+        if (record != null && rows.size() == 1) {
+            refresh(record, rows.get(0));
         }
         return rows;
     }

@@ -1,0 +1,67 @@
+package dev.occ.internal;
+
+import dev.occ.ConflictException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Result;
+import org.jooq.Table;
+import org.jooq.TableField;
+import org.jooq.UniqueKey;
+
+/**
+ * The one diagnosis of a locked statement that wrote nothing: one more query, by the statement's
+ * own where clause (without the lock's check), tells whether the row is gone or which version (or
+ * compared value) it has now. Single-row statements use it through their {@link LockPlan}; batches,
+ * pessimistic plans and the work queue are to use it too, so that every conflict reads the same.
+ */
+public final class Diagnosis {
+
+    private Diagnosis() {
+    }
+
+    /**
+     * Asks the database why no row was written, and says it.
+     *
+     * @param ctx the statement's context
+     * @param table the table written to
+     * @param where the statement's where clause, without the lock's check
+     * @param column the checked column
+     * @param expected the value the check expected
+     * @param what what the column is to the reader: {@code "version"} or {@code "value"}
+     * @return the conflict, with the message
+     */
+    public static ConflictException conflict(DSLContext ctx, Table<?> table, Condition where, TableField<?, ?> column,
+            Object expected, String what) {
+        List<TableField<?, ?>> key = primaryKey(table);
+        List<Field<?>> fields = new ArrayList<>(key);
+        fields.add(column);
+        Result<Record> rows = ctx.select(fields).from(table).where(where).limit(2).fetch();
+        String name = column.getName();
+        if (rows.isEmpty()) {
+            String clause = ctx.renderInlined(where);
+            return new ConflictException(ConflictException.Kind.ROW_GONE, table, column, clause, expected, null,
+                    "Conflict on " + Names.table(table) + " where " + clause + ": expected " + name + " = "
+                            + expected + ", but no row matches the where clause any more (it was deleted, "
+                            + "or never existed)");
+        }
+        Record row = rows.get(0);
+        Object actual = row.get(column);
+        String rowKey = key.isEmpty() || rows.size() > 1 ? ctx.renderInlined(where) : Names.key(row, key);
+        String now = Objects.equals(actual, expected)
+                ? "its " + what + " was changed and changed back by another transaction in between"
+                : "the row has " + name + " = " + actual + "; another transaction changed it since it was read";
+        return new ConflictException(ConflictException.Kind.VERSION_CHANGED, table, column, rowKey, expected, actual,
+                "Conflict on " + Names.table(table) + " (" + rowKey + "): expected " + name + " = " + expected
+                        + ", but " + now + ". Re-read the row and retry, or report the conflict (HTTP 409)");
+    }
+
+    private static List<TableField<?, ?>> primaryKey(Table<?> table) {
+        UniqueKey<?> pk = table.getPrimaryKey();
+        return pk == null ? List.of() : new ArrayList<>(pk.getFields());
+    }
+}

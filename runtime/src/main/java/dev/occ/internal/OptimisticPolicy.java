@@ -1,0 +1,149 @@
+package dev.occ.internal;
+
+import dev.occ.ConflictException;
+import dev.occ.VersionKind;
+import dev.occ.VersionedRecord;
+import java.sql.Timestamp;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
+import java.util.Objects;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.TableField;
+import org.jooq.impl.DSL;
+import org.jooq.types.DayToSecond;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The optimistic policies: a version counter, a version timestamp, or compare-and-set on a value.
+ * Immutable; the check and the version's next value are built once, here. An optimistic policy
+ * needs nothing from the statement it is given to, so it is its own {@link LockPlan}.
+ */
+public final class OptimisticPolicy<R extends Record> extends Policy<R> implements LockPlan<R> {
+
+    private static final DayToSecond ONE_MICROSECOND = new DayToSecond(0, 0, 0, 0, 1000);
+
+    private final TableField<R, ?> column;
+    private final Object expected;
+    /** {@code null}: compare-and-set. */
+    private final @Nullable VersionKind kind;
+    private final @Nullable VersionedRecord<R, ?> record;
+    private final Condition check;
+    private final @Nullable Field<?> nextVersion;
+
+    private <V> OptimisticPolicy(TableField<R, V> column, V expected, @Nullable VersionKind kind,
+            @Nullable VersionedRecord<R, ?> record) {
+        this.column = column;
+        this.expected = expected;
+        this.kind = kind;
+        this.record = record;
+        this.check = column.eq(DSL.val(expected, column));
+        this.nextVersion = kind == null ? null : switch (kind) {
+            case COUNTER -> column.plus(DSL.inline(1));
+            case TIMESTAMP -> later(column);
+        };
+    }
+
+    /**
+     * A version policy, see {@code Occ.optimistic(..)}.
+     *
+     * @param record the record to refresh on success, or {@code null}
+     */
+    public static <R extends Record, V> OptimisticPolicy<R> version(TableField<R, V> field, V expected,
+            @Nullable VersionedRecord<R, ?> record) {
+        Objects.requireNonNull(field, "versionField cannot be null");
+        Objects.requireNonNull(expected, () -> "expectedVersion cannot be null: pass the version of "
+                + Names.column(field) + " read with the row (a new row needs no lock: insert it)");
+        if (field.getDataType().nullable()) {
+            throw new IllegalArgumentException("version column " + Names.column(field) + " is nullable; "
+                    + "declare it NOT NULL (alter table " + field.getTable().getName() + " alter column "
+                    + field.getName() + " set not null) and regenerate, or lock with compareAndSet(..)");
+        }
+        VersionKind kind = VersionTypes.kindOf(field.getType());
+        if (kind == null) {
+            throw new IllegalArgumentException("version column " + Names.column(field) + " is of type "
+                    + field.getType().getName() + "; a version is an integer counter (int, bigint, smallint) or a "
+                    + "timestamp (timestamptz, timestamp). To lock on another column, use compareAndSet(..)");
+        }
+        if (kind == VersionKind.TIMESTAMP && !atMicroseconds(expected)) {
+            throw new IllegalArgumentException("expected version " + expected + " of " + Names.column(field)
+                    + " is finer than PostgreSQL's microsecond precision, so it can never match the stored "
+                    + "value; pass the value read from the database");
+        }
+        return new OptimisticPolicy<>(field, expected, kind, record);
+    }
+
+    /** A compare-and-set policy, see {@code Occ.compareAndSet(..)}. */
+    public static <R extends Record, V> OptimisticPolicy<R> compareAndSet(TableField<R, V> field, V expected) {
+        Objects.requireNonNull(field, "field cannot be null");
+        Objects.requireNonNull(expected, () -> "expectedValue cannot be null: pass the value of "
+                + Names.column(field) + " read with the row");
+        return new OptimisticPolicy<>(field, expected, null, null);
+    }
+
+    private static boolean atMicroseconds(Object value) {
+        if (value instanceof Timestamp timestamp) {
+            return timestamp.getNanos() % 1000 == 0;
+        }
+        return !(value instanceof TemporalAccessor temporal) || !temporal.isSupported(ChronoField.NANO_OF_SECOND)
+                || temporal.get(ChronoField.NANO_OF_SECOND) % 1000 == 0;
+    }
+
+    /** {@code greatest(current_timestamp, ts + 1 microsecond)}: later than before, also within one transaction. */
+    private static <T> Field<T> later(Field<T> field) {
+        return DSL.greatest(VersionTypes.now(field.getType()), field.plus(DSL.inline(ONE_MICROSECOND)));
+    }
+
+    @Override
+    public LockPlan<R> plan(Table<R> target) {
+        if (!target.equals(column.getTable())) {
+            throw new IllegalArgumentException(this + " locks on " + Names.column(column) + ", a column of "
+                    + Names.table(column.getTable()) + ", but the statement writes to " + Names.table(target)
+                    + "; lock on a column of " + Names.table(target));
+        }
+        return this;
+    }
+
+    @Override
+    public TableField<R, ?> column() {
+        return column;
+    }
+
+    @Override
+    public Object expected() {
+        return expected;
+    }
+
+    @Override
+    public Condition check() {
+        return check;
+    }
+
+    @Override
+    public @Nullable Field<?> nextVersion() {
+        return nextVersion;
+    }
+
+    @Override
+    public @Nullable VersionKind versionKind() {
+        return kind;
+    }
+
+    @Override
+    public @Nullable VersionedRecord<R, ?> record() {
+        return record;
+    }
+
+    @Override
+    public ConflictException explain(DSLContext ctx, Table<R> table, Condition where) {
+        return Diagnosis.conflict(ctx, table, where, column, expected, kind == null ? "value" : "version");
+    }
+
+    @Override
+    public String toString() {
+        return (kind == null ? "compareAndSet(" : "optimistic(") + Names.column(column) + " = " + expected + ")";
+    }
+}

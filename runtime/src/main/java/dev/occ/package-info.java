@@ -1,0 +1,39 @@
+/**
+ * occ's API: optimistic concurrency control for jOOQ on PostgreSQL, as one more step of jOOQ's DSL.
+ * Everything a user of occ touches is in this package; the machinery is in {@code dev.occ.internal},
+ * which the module does not export.
+ *
+ * <pre>
+ * import static dev.occ.Occ.optimistic;
+ *
+ * ResourceRecord updated = Occ.using(ctx)                 // a LockingDSLContext over a jOOQ context
+ *     .update(RESOURCE)
+ *     .set(RESOURCE.NAME, "renamed")
+ *     .where(RESOURCE.ID.eq(id))
+ *     .lockingPolicy(optimistic(RESOURCE.VERSION, ifMatch))
+ *     .returning()
+ *     .fetchOne();                                        // the row as stored, with its new version
+ * // update "public"."resource" set "name" = ?, "version" = ("public"."resource"."version" + 1)
+ * //   where ("public"."resource"."id" = ? and "public"."resource"."version" = ?) returning ...
+ * </pre>
+ *
+ * <ul>
+ * <li>The entry point: {@link dev.occ.Occ} ({@code using(..)}, the policies {@code optimistic(..)}
+ *     and {@code compareAndSet(..)}) and {@link dev.occ.LockingDSLContext}.</li>
+ * <li>The steps, as jOOQ's: {@link dev.occ.LockingUpdateSetFirstStep},
+ *     {@link dev.occ.LockingUpdateSetMoreStep}, {@link dev.occ.LockingUpdateWhereStep},
+ *     {@link dev.occ.LockingUpdateConditionStep}, {@link dev.occ.LockedUpdate},
+ *     {@link dev.occ.LockedUpdateResultStep}; {@link dev.occ.LockingDeleteWhereStep},
+ *     {@link dev.occ.LockingDeleteConditionStep}, {@link dev.occ.LockedDelete}.</li>
+ * <li>Policies: {@link dev.occ.LockingPolicy}; conflicts: {@link dev.occ.ConflictException}.</li>
+ * <li>What occ's code generator puts on generated classes: {@link dev.occ.VersionedTable},
+ *     {@link dev.occ.VersionedRecord}, {@link dev.occ.VersionKind}.</li>
+ * <li>Re-running a unit of work on conflicts: {@link dev.occ.RetryPolicy}, {@link dev.occ.RetryEvent}.</li>
+ * </ul>
+ *
+ * <p>Everything here is non-null unless marked {@link org.jspecify.annotations.Nullable @Nullable}.
+ */
+@NullMarked
+package dev.occ;
+
+import org.jspecify.annotations.NullMarked;
