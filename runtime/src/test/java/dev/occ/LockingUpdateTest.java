@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.occ.test.db.tables.records.PlayerRecord;
 import dev.occ.test.db.tables.records.ResourceRecord;
 import java.time.OffsetDateTime;
+import java.util.List;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.exception.DataChangedException;
@@ -264,6 +265,22 @@ class LockingUpdateTest {
         assertEquals(3, e.expectedVersion());
         assertEquals(4, e.actualVersion());
         assertEquals(3, stale.getVersion(), "a failed update leaves the record as it was");
+    }
+
+    @Test
+    void getSqlOfARecordPolicyShowsTheReturningThatRuns() {
+        ResourceRecord r = ctx.fetchOne(RESOURCE, RESOURCE.ID.eq(newResource("shown").getId()));
+        LockedUpdate<ResourceRecord> update = db.update(RESOURCE).set(RESOURCE.NAME, "b")
+                .where(RESOURCE.ID.eq(r.getId())).lockingPolicy(optimistic(r));
+        assertTrue(update.getSQL().endsWith(" returning \"public\".\"resource\".\"version\""), update.getSQL());
+        assertTrue(update.toString().contains("returning"), update.toString());
+        assertEquals(List.of("b", r.getId(), 1), update.getBindValues());
+        LockedUpdateResultStep<ResourceRecord> some = db.update(RESOURCE).set(RESOURCE.NAME, "b")
+                .where(RESOURCE.ID.eq(r.getId())).lockingPolicy(optimistic(r)).returning(RESOURCE.NAME);
+        assertTrue(some.getSQL().endsWith(" returning \"public\".\"resource\".\"name\", \"public\".\"resource\".\"version\""),
+                some.getSQL());
+        update.execute();
+        assertEquals(2, r.getVersion());
     }
 
     // ------------------------------------------------------------------------------------ compare-and-set

@@ -165,6 +165,16 @@ public final class DirectUpdate {
         FULL_REPORTED.set(false);
     }
 
+    /** @return how many shapes the cache holds, for tests */
+    static int cachedShapes() {
+        return SHAPES.size();
+    }
+
+    /** @return the cache's keys and SQL as text, for tests */
+    static String describeCache() {
+        return SHAPES.toString();
+    }
+
     /** @return whether the configuration lets the direct path run, see the class comment */
     public static boolean allowed(Configuration c) {
         Object choice = c.data(KEY);
@@ -207,6 +217,7 @@ public final class DirectUpdate {
         if (last != null && last.settings() == settings && settings.equals(last.canonical())) {
             return last.canonical();
         }
+        JooqInternals.settleRenderMapping(settings);
         Settings known = SETTINGS.get(settings);
         if (known == null) {
             if (SETTINGS.size() >= MAX_SETTINGS) {

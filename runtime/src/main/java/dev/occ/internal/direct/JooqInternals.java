@@ -2,6 +2,8 @@ package dev.occ.internal.direct;
 
 import org.jooq.Param;
 import org.jooq.TableField;
+import org.jooq.conf.Settings;
+import org.jooq.conf.SettingsTools;
 import org.jooq.impl.DefaultBinding;
 import org.jooq.impl.IdentityConverter;
 import org.jooq.impl.QOM;
@@ -21,7 +23,9 @@ import org.jooq.tools.LoggerListener;
  * <li>that {@code Query.getParams()} lists the bind values in the order jOOQ binds them (checked
  *     once per shape against {@code getBindValues()});</li>
  * <li>the loggers of jOOQ's {@link LoggerListener} and {@link DefaultBinding}, which log executions
- *     and bind values at DEBUG and TRACE.</li>
+ *     and bind values at DEBUG and TRACE;</li>
+ * <li>that jOOQ adds an empty {@code RenderMapping} to a configuration's settings the first time it
+ *     renders with them ({@link SettingsTools#getRenderMapping}), which changes their equality.</li>
  * </ul>
  */
 final class JooqInternals {
@@ -72,6 +76,14 @@ final class JooqInternals {
     static boolean defaultBinding(Param<?> p) {
         return p.getConverter() instanceof IdentityConverter
                 && p.getBinding().getClass().getName().startsWith(DEFAULT_BINDING_PREFIX);
+    }
+
+    /**
+     * Gives the settings the empty {@code RenderMapping} jOOQ gives them at their first rendering,
+     * so that their equality does not change after the first update and a shape is cached once.
+     */
+    static void settleRenderMapping(Settings settings) {
+        SettingsTools.getRenderMapping(settings);
     }
 
     /** @return whether jOOQ would log this execution or its bind values */
