@@ -236,6 +236,18 @@ public final class RetryPolicy {
     /**
      * Builds a {@link RetryPolicy}; {@link #build()} copies the settings, so the policy does not
      * change when the builder does.
+     *
+     * <p>What is retried, Failsafe's way: the defaults (occ's {@link ConflictException},
+     * {@code 40001}, {@code 40P01}) and whatever {@link #handle(Class[]) handle},
+     * {@link #handleSqlStates(String...) handleSqlStates} and {@link #handleIf(Predicate) handleIf}
+     * add, unless {@link #abortOn(Class[]) abortOn} or {@link #abortIf(Predicate) abortIf} matches:
+     * abort wins over handle, and an aborted failure goes to the caller at once, as one that is not
+     * retryable does. Types and SQLSTATEs are looked for anywhere in the failure's chain of causes
+     * and {@linkplain SQLException#getNextException() next exceptions}, since jOOQ wraps what the
+     * driver throws (and what a unit throws that is not a {@link RuntimeException}). A predicate
+     * sees the failure as the unit's transaction threw it and may walk the chain itself; it runs on
+     * the calling thread and should not throw: what it throws reaches the caller, the failure
+     * suppressed in it. Each option adds to what earlier calls set.
      */
     public static final class Builder {
 
@@ -336,9 +348,9 @@ public final class RetryPolicy {
         }
 
         /**
-         * Retries failures of these types too, besides the defaults: a failure is retried when one
-         * of these types is anywhere in its chain of causes (jOOQ wraps what the driver throws, and
-         * what a unit throws that is not a {@link RuntimeException}).
+         * Retries failures of these types too, besides the defaults, such as
+         * {@code handle(SQLTransientConnectionException.class)} for a pool that timed out before the
+         * unit began; subtypes count.
          *
          * @param types the further types, at least one
          * @return this builder
@@ -352,23 +364,9 @@ public final class RetryPolicy {
         }
 
         /**
-         * Retries the failures for which {@code predicate} is true too, besides the defaults. The
-         * predicate sees the failure as the unit's transaction threw it, runs on the calling thread
-         * and should not throw: what it throws reaches the caller, the failure suppressed in it.
-         *
-         * @param predicate the further predicate
-         * @return this builder
-         * @throws NullPointerException when {@code predicate} is {@code null}
-         */
-        public Builder handleIf(Predicate<? super Throwable> predicate) {
-            classifier = classifier.handleIf(Objects.requireNonNull(predicate, "predicate cannot be null"));
-            return this;
-        }
-
-        /**
-         * Retries SQL exceptions with these SQLSTATEs too, besides {@code 40001} and {@code 40P01},
-         * anywhere in a failure's chain of causes and next exceptions: {@code handleSqlStates("55P03")}
-         * retries a {@code lock_timeout} or a {@code NOWAIT} that found the row locked.
+         * Retries SQL exceptions with these SQLSTATEs too, besides {@code 40001} and {@code 40P01}:
+         * {@code handleSqlStates("55P03")} retries a {@code lock_timeout} or a {@code NOWAIT} that
+         * found the row locked.
          *
          * @param sqlStates the further SQLSTATEs, at least one, each 5 digits or upper-case letters
          * @return this builder
@@ -389,9 +387,34 @@ public final class RetryPolicy {
         }
 
         /**
-         * Never retries failures of these types, anywhere in their chain of causes, even when they
-         * are handled (by default or by a {@code handle..} option): abort wins over handle. Such a
-         * failure goes to the caller at once, as a failure that is not retryable does.
+         * Retries the failures for which {@code predicate} is true too, besides the defaults.
+         *
+         * @param predicate the further predicate
+         * @return this builder
+         * @throws NullPointerException when {@code predicate} is {@code null}
+         */
+        public Builder handleIf(Predicate<? super Throwable> predicate) {
+            classifier = classifier.handleIf(Objects.requireNonNull(predicate, "predicate cannot be null"));
+            return this;
+        }
+
+        /**
+         * Never retries the failures for which {@code predicate} is true, even those a default or a
+         * {@code handle..} option retries.
+         *
+         * @param predicate the predicate that aborts
+         * @return this builder
+         * @throws NullPointerException when {@code predicate} is {@code null}
+         */
+        public Builder abortIf(Predicate<? super Throwable> predicate) {
+            classifier = classifier.abortIf(Objects.requireNonNull(predicate, "predicate cannot be null"));
+            return this;
+        }
+
+        /**
+         * Never retries failures of these types, even those a default or a {@code handle..} option
+         * retries: {@code abortOn(ConflictException.class)} hands every conflict to the caller at
+         * once.
          *
          * @param types the types that abort, at least one
          * @return this builder
@@ -401,21 +424,6 @@ public final class RetryPolicy {
         @SafeVarargs
         public final Builder abortOn(Class<? extends Throwable>... types) {
             classifier = classifier.abortOn(listOf("types", types));
-            return this;
-        }
-
-        /**
-         * Never retries the failures for which {@code predicate} is true, even when they are handled:
-         * abort wins over handle. The predicate sees the failure as the unit's transaction threw it,
-         * runs on the calling thread and should not throw: what it throws reaches the caller, the
-         * failure suppressed in it.
-         *
-         * @param predicate the predicate that aborts
-         * @return this builder
-         * @throws NullPointerException when {@code predicate} is {@code null}
-         */
-        public Builder abortIf(Predicate<? super Throwable> predicate) {
-            classifier = classifier.abortIf(Objects.requireNonNull(predicate, "predicate cannot be null"));
             return this;
         }
 

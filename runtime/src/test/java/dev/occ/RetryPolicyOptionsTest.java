@@ -19,12 +19,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jooq.Configuration;
-import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
+import org.jooq.TransactionalRunnable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -33,26 +33,18 @@ import org.junit.jupiter.params.provider.EnumSource;
  * real PostgreSQL, a row lock held by another transaction ({@code 55P03}, retried only on request)
  * and real conflicts; without a database, the defaults, abort over handle and the builder's checks.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RetryPolicyOptionsTest {
 
-    static Race race;
-    /** The units run on this session's connection. */
-    static Race.Session main;
-    static DSLContext ctx;
-    /** Holds a row lock in a transaction of its own, or writes in between. */
-    static Race.Session holder;
-
-    @BeforeAll
-    static void database() {
-        race = Race.database(RetryPolicyOptionsTest.class);
-        main = race.session("occ-options-main");
-        ctx = main.ctx();
-        holder = race.session("occ-options-holder");
-    }
+    private final Race race = Race.database(RetryPolicyOptionsTest.class);
+    /** The units run on this session. */
+    private final Race.Session units = race.session("occ-options-units");
+    /** Holds a row lock in a transaction of its own, or commits a change in between. */
+    private final Race.Session holder = race.session("occ-options-holder");
 
     @AfterAll
-    static void close() {
-        main.close();
+    void closeTheSessions() {
+        units.close();
         holder.close();
     }
 
@@ -67,30 +59,49 @@ class RetryPolicyOptionsTest {
         });
     }
 
-    private static int player(int points) {
-        return PointsGame.create(ctx, 1, points).players.get(0);
-    }
-
-    private static int points(int id) {
-        return ctx.fetchValue(PLAYER.NUM_POINTS, PLAYER.ID.eq(id));
-    }
-
     /** No waits and no time cap, so that a slow machine changes nothing. */
-    private static RetryPolicy.Builder quick() {
-        return RetryPolicy.builder().withBackoff(Duration.ZERO, Duration.ZERO).withMaxDuration(null);
+    private static final Duration NO_WAIT = Duration.ZERO;
+
+    private static RetryPolicy.Builder retryAtOnce() {
+        return RetryPolicy.builder().withMaxDuration(null).withBackoff(NO_WAIT, NO_WAIT);
     }
 
-    /** The holder opens a transaction, sets the player's points and keeps the row locked. */
-    private static void holderLocks(int id, int points) {
-        holder.ctx().connection(c -> c.setAutoCommit(false));
-        holder.ctx().update(PLAYER).set(PLAYER.NUM_POINTS, points).where(PLAYER.ID.eq(id)).execute();
-    }
+    /** A player of a new one-player team, and what the tests do to it. */
+    private final class Player {
+        final int id = PointsGame.create(units.ctx(), 1, 10).players.get(0);
 
-    private static void holderCommits() {
-        holder.ctx().connection(c -> {
-            c.commit();
-            c.setAutoCommit(true);
-        });
+        int points() {
+            return units.ctx().fetchValue(PLAYER.NUM_POINTS, PLAYER.ID.eq(id));
+        }
+
+        /** The holder opens a transaction, sets the points and keeps the row locked. */
+        void lockedWith(int points) {
+            holder.ctx().connection(c -> c.setAutoCommit(false));
+            holder.ctx().update(PLAYER).set(PLAYER.NUM_POINTS, points).where(PLAYER.ID.eq(id)).execute();
+        }
+
+        /** The holder's transaction commits; the row lock goes away. */
+        void unlocked() {
+            holder.ctx().connection(c -> {
+                c.commit();
+                c.setAutoCommit(true);
+            });
+        }
+
+        /** The holder sets the points in a transaction of its own, moving the version on. */
+        void changedTo(int points) {
+            OffsetDateTime current = holder.ctx().fetchValue(PLAYER.UPDATED_AT, PLAYER.ID.eq(id));
+            Occ.using(holder.ctx()).update(PLAYER).set(PLAYER.NUM_POINTS, points).where(PLAYER.ID.eq(id))
+                    .lockingPolicy(optimistic(PLAYER.UPDATED_AT, current)).execute();
+        }
+
+        /** A unit that writes with a version read before a change, so that it conflicts every time. */
+        TransactionalRunnable staleWrite() {
+            OffsetDateTime stale = units.ctx().fetchValue(PLAYER.UPDATED_AT, PLAYER.ID.eq(id));
+            changedTo(11);
+            return cfg -> Occ.using(cfg).update(PLAYER).set(PLAYER.NUM_POINTS, 0).where(PLAYER.ID.eq(id))
+                    .lockingPolicy(optimistic(PLAYER.UPDATED_AT, stale)).execute();
+        }
     }
 
     /** Two ways to find a row locked: wait at most {@code lock_timeout}, or not at all. */
@@ -125,41 +136,42 @@ class RetryPolicyOptionsTest {
     @ParameterizedTest
     @EnumSource(LockWait.class)
     void withHandleSqlStatesALockedRowIsRetriedAndTheUnitSucceedsOnceTheHolderCommits(LockWait wait) {
-        int id = player(10);
-        holderLocks(id, 20);
+        Player player = new Player();
+        player.lockedWith(20);
         List<RetryEvent> events = new ArrayList<>();
-        AtomicInteger attempts = new AtomicInteger();
-        RetryPolicy retry = quick().handleSqlStates("55P03").onRetry(event -> {
+        List<Integer> attempts = new ArrayList<>();
+        RetryPolicy retry = retryAtOnce().handleSqlStates("55P03").onRetry(event -> {
             events.add(event);
-            holderCommits(); // the lock goes away before the second attempt
+            player.unlocked(); // before the second attempt
         }).build();
 
-        int written = retry.transactionResult(ctx, cfg -> {
-            attempts.incrementAndGet();
-            return wait.addOne(cfg, id);
+        int written = retry.transactionResult(units.ctx(), cfg -> {
+            attempts.add(attempts.size() + 1);
+            return wait.addOne(cfg, player.id);
         });
 
-        assertEquals(2, attempts.get());
+        assertEquals(List.of(1, 2), attempts);
         assertEquals(1, events.size());
         DataAccessException cause = (DataAccessException) events.get(0).cause();
         assertEquals("55P03", cause.sqlState(), cause.getMessage());
         assertEquals(21, written, "the second attempt read the holder's committed 20");
-        assertEquals(21, points(id));
+        assertEquals(21, player.points());
     }
 
     @ParameterizedTest
     @EnumSource(LockWait.class)
     void withoutTheOptionTheCallerGetsTheLockFailureAfterOneAttempt(LockWait wait) {
-        int id = player(10);
-        holderLocks(id, 20);
-        List<RetryEvent> events = new ArrayList<>();
+        Player player = new Player();
         AtomicInteger attempts = new AtomicInteger();
-        RetryPolicy retry = quick().withMaxAttempts(10).onRetry(events::add).build();
+        List<RetryEvent> events = new ArrayList<>();
+        RetryPolicy retry = retryAtOnce().onRetry(events::add).withMaxAttempts(10).build();
+        player.lockedWith(20);
 
-        DataAccessException e = assertThrows(DataAccessException.class, () -> retry.transactionResult(ctx, cfg -> {
-            attempts.incrementAndGet();
-            return wait.addOne(cfg, id);
-        }));
+        DataAccessException e = assertThrows(DataAccessException.class, () -> retry.transactionResult(units.ctx(),
+                cfg -> {
+                    attempts.incrementAndGet();
+                    return wait.addOne(cfg, player.id);
+                }));
 
         assertEquals("55P03", e.sqlState(), e.getMessage());
         assertEquals(1, attempts.get());
@@ -167,21 +179,21 @@ class RetryPolicyOptionsTest {
         assertEquals(0, e.getSuppressed().length, "nothing says 'gave up': it never tried again");
         assertFalse(RetryPolicy.isRetryable(e));
         assertFalse(retry.retries(e));
-        holderCommits();
-        assertEquals(20, points(id), "the unit wrote nothing");
+        player.unlocked();
+        assertEquals(20, player.points(), "the unit wrote nothing");
     }
 
     @Test
     void whileTheLockIsHeldTheRetriesRunOutWithTheLockFailure() {
-        int id = player(10);
-        holderLocks(id, 20);
+        Player player = new Player();
+        player.lockedWith(20);
         AtomicInteger attempts = new AtomicInteger();
-        RetryPolicy retry = quick().withMaxAttempts(3).handleSqlStates("55P03").build();
+        RetryPolicy retry = retryAtOnce().withMaxAttempts(3).handleSqlStates("55P03").build();
 
         DataAccessException e = assertThrows(DataAccessException.class,
-                () -> retry.transactionResult(ctx, cfg -> {
+                () -> retry.transactionResult(units.ctx(), cfg -> {
                     attempts.incrementAndGet();
-                    return LockWait.NOWAIT.addOne(cfg, id);
+                    return LockWait.NOWAIT.addOne(cfg, player.id);
                 }));
 
         assertEquals("55P03", e.sqlState());
@@ -193,56 +205,46 @@ class RetryPolicyOptionsTest {
 
     // ------------------------------------------------------------------------------------ a listener that throws
 
-    /** Another transaction sets the player's points, moving its version on, and commits. */
-    private static void otherTransactionSets(int id, int points) {
-        PlayerRecord p = holder.ctx().fetchSingle(PLAYER, PLAYER.ID.eq(id));
-        Occ.using(holder.ctx()).update(PLAYER).set(PLAYER.NUM_POINTS, points).where(PLAYER.ID.eq(id))
-                .lockingPolicy(optimistic(PLAYER.UPDATED_AT, p.getUpdatedAt())).execute();
-    }
-
     @Test
     void aListenerThatThrowsDoesNotEndTheRetries() {
-        int id = player(10);
+        Player player = new Player();
         List<Integer> reads = new ArrayList<>();
-        RetryPolicy retry = quick().onRetry(event -> {
+        RetryPolicy retry = retryAtOnce().onRetry(event -> {
             throw new IllegalStateException("the listener's bug");
         }).build();
 
-        int written = retry.transactionResult(ctx, cfg -> {
-            PlayerRecord p = cfg.dsl().fetchSingle(PLAYER, PLAYER.ID.eq(id));
-            reads.add(p.getNumPoints());
+        int written = retry.transactionResult(units.ctx(), cfg -> {
+            PlayerRecord read = cfg.dsl().fetchSingle(PLAYER, PLAYER.ID.eq(player.id));
+            reads.add(read.getNumPoints());
             if (reads.size() == 1) {
-                otherTransactionSets(id, 20); // between this attempt's read and its write
+                player.changedTo(20); // between the first attempt's read and its write
             }
-            Occ.using(cfg).update(PLAYER).set(PLAYER.NUM_POINTS, p.getNumPoints() + 1).where(PLAYER.ID.eq(id))
-                    .lockingPolicy(optimistic(PLAYER.UPDATED_AT, p.getUpdatedAt())).execute();
-            return p.getNumPoints() + 1;
+            Occ.using(cfg).update(PLAYER).set(PLAYER.NUM_POINTS, read.getNumPoints() + 5)
+                    .where(PLAYER.ID.eq(player.id)).lockingPolicy(optimistic(read)).execute();
+            return read.getNumPoints() + 5;
         });
 
         assertEquals(List.of(10, 20), reads, "the conflict was retried despite the listener");
-        assertEquals(21, written);
-        assertEquals(21, points(id));
+        assertEquals(25, written);
+        assertEquals(25, player.points());
     }
 
     @Test
     void whenThePolicyGivesUpTheListenersExceptionsAreSuppressedInTheFailure() {
-        int id = player(10);
-        OffsetDateTime stale = ctx.fetchValue(PLAYER.UPDATED_AT, PLAYER.ID.eq(id));
-        otherTransactionSets(id, 11);
+        Player player = new Player();
+        TransactionalRunnable stale = player.staleWrite();
         List<RuntimeException> listenerFailures = new ArrayList<>();
-        RetryPolicy retry = quick().withMaxAttempts(3).onRetry(event -> {
+        RetryPolicy retry = retryAtOnce().withMaxAttempts(3).onRetry(event -> {
             RuntimeException e = new IllegalStateException("listener failed on attempt " + event.attempt());
             listenerFailures.add(e);
             throw e;
         }).build();
 
-        ConflictException e = assertThrows(ConflictException.class, () -> retry.transaction(ctx,
-                cfg -> Occ.using(cfg).update(PLAYER).set(PLAYER.NUM_POINTS, 0).where(PLAYER.ID.eq(id))
-                        .lockingPolicy(optimistic(PLAYER.UPDATED_AT, stale)).execute()));
+        ConflictException e = assertThrows(ConflictException.class, () -> retry.transaction(units.ctx(), stale));
 
         assertEquals(3, e.attempts(), "the caller gets the conflict, after all the attempts");
         assertEquals(listenerFailures, Arrays.asList(e.getSuppressed()));
-        assertEquals(11, points(id));
+        assertEquals(11, player.points());
     }
 
     // ------------------------------------------------------------------------------------ classification
@@ -299,16 +301,14 @@ class RetryPolicyOptionsTest {
 
     @Test
     void anAbortedFailureGoesToTheCallerAfterOneAttempt() {
-        int id = player(10);
-        OffsetDateTime stale = ctx.fetchValue(PLAYER.UPDATED_AT, PLAYER.ID.eq(id));
-        otherTransactionSets(id, 11);
+        Player player = new Player();
+        TransactionalRunnable stale = player.staleWrite();
         AtomicInteger attempts = new AtomicInteger();
-        RetryPolicy retry = quick().withMaxAttempts(10).abortOn(ConflictException.class).build();
+        RetryPolicy retry = retryAtOnce().withMaxAttempts(10).abortOn(ConflictException.class).build();
 
-        ConflictException e = assertThrows(ConflictException.class, () -> retry.transaction(ctx, cfg -> {
+        ConflictException e = assertThrows(ConflictException.class, () -> retry.transaction(units.ctx(), cfg -> {
             attempts.incrementAndGet();
-            Occ.using(cfg).update(PLAYER).set(PLAYER.NUM_POINTS, 0).where(PLAYER.ID.eq(id))
-                    .lockingPolicy(optimistic(PLAYER.UPDATED_AT, stale)).execute();
+            stale.run(cfg);
         }));
 
         assertEquals(1, attempts.get());

@@ -147,6 +147,15 @@ class RetryLoopTest {
         };
     }
 
+    /** A listener that throws a new exception each time, and keeps it in {@code thrown}. */
+    private static Consumer<RetryEvent> throwing(List<RuntimeException> thrown) {
+        return event -> {
+            RuntimeException e = new IllegalStateException("listener broke on " + event.attempt());
+            thrown.add(e);
+            throw e;
+        };
+    }
+
     private static List<String> messages(Throwable[] suppressed) {
         return Arrays.stream(suppressed).map(Throwable::getMessage).toList();
     }
@@ -292,11 +301,7 @@ class RetryLoopTest {
     void aListenerThatThrowsIsLoggedOnceEachTimeAndTheRetriesGoOn() {
         AtomicInteger attempts = new AtomicInteger();
         List<RuntimeException> listenerFailures = new ArrayList<>();
-        RetryLoop loop = loop(5, Duration.ZERO, null, RETRYABLE, event -> {
-            RuntimeException e = new IllegalStateException("listener broke on " + event.attempt());
-            listenerFailures.add(e);
-            throw e;
-        });
+        RetryLoop loop = loop(5, Duration.ZERO, null, RETRYABLE, throwing(listenerFailures));
 
         int result = loop.run(failing(2, attempts, new ArrayList<>()));
 
@@ -309,13 +314,9 @@ class RetryLoopTest {
 
     @Test
     void whenTheRetriesRunOutTheListenersExceptionsComeWithTheFailure() {
-        AtomicInteger attempts = new AtomicInteger();
         List<RuntimeException> listenerFailures = new ArrayList<>();
-        RetryLoop loop = loop(3, Duration.ZERO, null, RETRYABLE, event -> {
-            RuntimeException e = new IllegalStateException("listener broke on " + event.attempt());
-            listenerFailures.add(e);
-            throw e;
-        });
+        RetryLoop loop = loop(3, Duration.ZERO, null, RETRYABLE, throwing(listenerFailures));
+        AtomicInteger attempts = new AtomicInteger();
 
         Retryable e = assertThrows(Retryable.class, () -> loop.run(failing(100, attempts, new ArrayList<>())));
 
