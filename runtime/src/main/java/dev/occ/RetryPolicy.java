@@ -1,15 +1,16 @@
 package dev.occ;
 
+import dev.occ.internal.retry.Backoff;
+import dev.occ.internal.retry.FailureClassifier;
+import dev.occ.internal.retry.RetryLoop;
+import dev.occ.internal.retry.RetrySettings;
+import dev.occ.internal.retry.Timing;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Collections;
-import java.util.Deque;
-import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jooq.DSLContext;
 import org.jooq.TransactionalCallable;
 import org.jooq.TransactionalRunnable;
@@ -18,7 +19,10 @@ import org.jooq.TransactionalRunnable;
  * Re-runs a whole transactional unit of work, reads and writes, when it fails with an occ
  * {@link ConflictException}, a PostgreSQL serialization failure (SQLSTATE {@code 40001}) or a
  * deadlock ({@code 40P01}). It never re-sends a failed statement on its own: after a conflict the
- * data must be read again, and only re-running the unit does that. Any other failure is not retried.
+ * data must be read again, and only re-running the unit does that. By default any other failure is
+ * not retried; {@link Builder#handle(Class[])}, {@link Builder#handleIf(Predicate)} and
+ * {@link Builder#handleSqlStates(String...)} add to what is, {@link Builder#abortOn(Class[])} and
+ * {@link Builder#abortIf(Predicate)} take away from it.
  *
  * <pre>
  * RetryPolicy retry = RetryPolicy.builder()
@@ -67,24 +71,20 @@ public final class RetryPolicy {
         }
     }
 
+    /** What is retried by default: occ's conflicts, serialization failures and deadlocks. */
+    private static final FailureClassifier DEFAULT_CLASSIFIER =
+            FailureClassifier.handling(List.of(ConflictException.class), List.of("40001", "40P01"));
+
+    private static final System.Logger LOGGER = System.getLogger(RetryPolicy.class.getName());
+
     private static final RetryPolicy DEFAULTS = builder().build();
 
-    private final int maxAttempts;
-    private final Duration delay;
-    private final Duration maxDelay;
-    private final double jitter;
-    private final Duration maxDuration;
+    private final RetryLoop loop;
     private final Isolation isolation;
-    private final Consumer<RetryEvent> onRetry;
 
-    private RetryPolicy(Builder b) {
-        this.maxAttempts = b.maxAttempts;
-        this.delay = b.delay;
-        this.maxDelay = b.maxDelay;
-        this.jitter = b.jitter;
-        this.maxDuration = b.maxDuration;
-        this.isolation = b.isolation;
-        this.onRetry = b.onRetry;
+    private RetryPolicy(RetrySettings settings, Isolation isolation) {
+        this.loop = new RetryLoop(settings, RetryPolicy::exhausted, Timing.SYSTEM, LOGGER);
+        this.isolation = isolation;
     }
 
     /**
@@ -108,15 +108,18 @@ public final class RetryPolicy {
     }
 
     /**
-     * Runs {@code unit} in a transaction, again in a new transaction after each retryable failure.
-     * Before each retry the {@linkplain Builder#onRetry(Consumer) listener} is called and the thread
-     * waits the backoff.
+     * Runs {@code unit} in a transaction, again in a new transaction after each failure this policy
+     * {@linkplain #retries(Throwable) retries}. Before each retry the
+     * {@linkplain Builder#onRetry(Consumer) listener} is called and the thread waits the backoff.
      *
      * <p>An interrupted thread is not made to wait: when the thread is interrupted before or during
      * the wait, no further attempt starts, and the caller gets the last failure with the
      * {@link InterruptedException} {@linkplain Throwable#getSuppressed() suppressed} in it and the
      * thread's interrupt status set again. (A statement already running is not cut short: the
      * PostgreSQL driver does not react to interrupts.)
+     *
+     * <p>A listener that throws does not end the retries: its exception is logged, and attached to
+     * the failure the caller gets if the call finally fails; see {@link Builder#onRetry(Consumer)}.
      *
      * @param <T> the unit's result type
      * @param ctx the jOOQ context whose transaction provider runs each attempt
@@ -129,43 +132,13 @@ public final class RetryPolicy {
     public <T> T transactionResult(DSLContext ctx, TransactionalCallable<T> unit) {
         Objects.requireNonNull(ctx, "ctx cannot be null");
         Objects.requireNonNull(unit, "unit cannot be null");
-        long started = System.nanoTime();
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return ctx.transactionResult(cfg -> {
-                    if (isolation != null) {
-                        // must be the transaction's first statement; it ends with the transaction
-                        cfg.dsl().execute(isolation.sql);
-                    }
-                    return unit.run(cfg);
-                });
-            } catch (RuntimeException failure) {
-                if (!isRetryable(failure)) {
-                    throw failure;
-                }
-                Duration wait = delayAfter(attempt);
-                boolean timeLeft = maxDuration == null
-                        || Duration.ofNanos(System.nanoTime() - started).plus(wait).compareTo(maxDuration) < 0;
-                if (attempt >= maxAttempts || !timeLeft) {
-                    throw exhausted(failure, attempt);
-                }
-                if (Thread.currentThread().isInterrupted()) {
-                    failure.addSuppressed(new InterruptedException("interrupted after attempt " + attempt
-                            + "; no further attempt started"));
-                    throw exhausted(failure, attempt);
-                }
-                if (onRetry != null) {
-                    onRetry.accept(new RetryEvent(attempt, failure, wait));
-                }
-                try {
-                    Thread.sleep(wait.toMillis(), (int) (wait.toNanos() % 1_000_000));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    failure.addSuppressed(e);
-                    throw exhausted(failure, attempt);
-                }
+        return loop.run(() -> ctx.transactionResult(cfg -> {
+            if (isolation != null) {
+                // must be the transaction's first statement; it ends with the transaction
+                cfg.dsl().execute(isolation.sql);
             }
-        }
+            return unit.run(cfg);
+        }));
     }
 
     /**
@@ -187,51 +160,30 @@ public final class RetryPolicy {
     }
 
     /**
-     * Whether a failure is worth re-running the unit for: an occ conflict, a serialization failure
-     * ({@code 40001}) or a deadlock ({@code 40P01}) anywhere in its chain of causes (and of the
-     * {@linkplain SQLException#getNextException() next exceptions} of a JDBC batch).
+     * Whether a failure is worth re-running the unit for under the {@linkplain #defaults() defaults}:
+     * an occ conflict, a serialization failure ({@code 40001}) or a deadlock ({@code 40P01})
+     * anywhere in its chain of causes (and of the {@linkplain SQLException#getNextException() next
+     * exceptions} of a JDBC batch). A configured policy answers for itself in {@link #retries(Throwable)}.
      *
      * @param failure the failure, or {@code null}
      * @return true when the unit should run again
      */
     public static boolean isRetryable(Throwable failure) {
-        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        Deque<Throwable> todo = new ArrayDeque<>();
-        if (failure != null) {
-            todo.add(failure);
-        }
-        while (!todo.isEmpty()) {
-            Throwable t = todo.poll();
-            if (!seen.add(t)) {
-                continue;
-            }
-            if (t instanceof ConflictException) {
-                return true;
-            }
-            if (t instanceof SQLException sql) {
-                if ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState())) {
-                    return true;
-                }
-                if (sql.getNextException() != null) {
-                    todo.add(sql.getNextException());
-                }
-            }
-            if (t.getCause() != null) {
-                todo.add(t.getCause());
-            }
-        }
-        return false;
+        return DEFAULT_CLASSIFIER.retries(failure);
     }
 
-    /** {@code delay * 2^(attempt-1)}, at most {@code maxDelay}, spread by the jitter, at most {@code maxDelay}. */
-    private Duration delayAfter(int attempt) {
-        double capped = maxDelay.toNanos();
-        if (attempt <= 62) {
-            capped = Math.min(capped, delay.toNanos() * (double) (1L << (attempt - 1)));
-        }
-        double spread = capped * jitter;
-        double jittered = capped - spread + ThreadLocalRandom.current().nextDouble() * 2 * spread;
-        return Duration.ofNanos((long) Math.min(maxDelay.toNanos(), Math.max(0, jittered)));
+    /**
+     * Whether this policy re-runs the unit after {@code failure}, attempts and time permitting: it
+     * is {@linkplain #isRetryable(Throwable) retryable under the defaults} or handled by this
+     * policy's {@code handle..} options, and none of its {@code abort..} options matches.
+     *
+     * @param failure the failure, or {@code null}
+     * @return true when this policy would run the unit again; false for {@code null}
+     * @throws RuntimeException what a {@linkplain Builder#handleIf(Predicate) handle} or
+     *     {@linkplain Builder#abortIf(Predicate) abort} predicate throws
+     */
+    public boolean retries(Throwable failure) {
+        return loop.settings().classifier().retries(failure);
     }
 
     private static RuntimeException exhausted(RuntimeException failure, int attempts) {
@@ -254,7 +206,7 @@ public final class RetryPolicy {
 
     /** @return the maximum number of attempts, the first included */
     public int maxAttempts() {
-        return maxAttempts;
+        return loop.settings().maxAttempts();
     }
 
     /** @return the isolation level each attempt runs at, or {@code null} for the database's default */
@@ -262,16 +214,40 @@ public final class RetryPolicy {
         return isolation;
     }
 
+    /**
+     * Says the settings, such as
+     * {@code RetryPolicy[maxAttempts=5, backoff=5..250ms, jitter=0.5, maxDuration=2000ms, isolation=default]};
+     * a policy whose classification differs from the defaults' ends with what it handles and what
+     * aborts.
+     *
+     * @return the description
+     */
     @Override
     public String toString() {
-        return "RetryPolicy[maxAttempts=" + maxAttempts + ", backoff=" + delay.toMillis() + ".." + maxDelay.toMillis()
-                + "ms, jitter=" + jitter + ", maxDuration=" + (maxDuration == null ? "none" : maxDuration.toMillis() + "ms")
-                + ", isolation=" + (isolation == null ? "default" : isolation) + "]";
+        RetrySettings s = loop.settings();
+        Backoff backoff = s.backoff();
+        return "RetryPolicy[maxAttempts=" + s.maxAttempts() + ", backoff=" + backoff.delay().toMillis() + ".."
+                + backoff.maxDelay().toMillis() + "ms, jitter=" + backoff.jitter() + ", maxDuration="
+                + (s.maxDuration() == null ? "none" : s.maxDuration().toMillis() + "ms")
+                + ", isolation=" + (isolation == null ? "default" : isolation)
+                + (s.classifier().equals(DEFAULT_CLASSIFIER) ? "" : ", " + s.classifier()) + "]";
     }
 
     /**
      * Builds a {@link RetryPolicy}; {@link #build()} copies the settings, so the policy does not
      * change when the builder does.
+     *
+     * <p>What is retried, Failsafe's way: the defaults (occ's {@link ConflictException},
+     * {@code 40001}, {@code 40P01}) and whatever {@link #handle(Class[]) handle},
+     * {@link #handleSqlStates(String...) handleSqlStates} and {@link #handleIf(Predicate) handleIf}
+     * add, unless {@link #abortOn(Class[]) abortOn} or {@link #abortIf(Predicate) abortIf} matches:
+     * abort wins over handle, and an aborted failure goes to the caller at once, as one that is not
+     * retryable does. Types and SQLSTATEs are looked for anywhere in the failure's chain of causes
+     * and {@linkplain SQLException#getNextException() next exceptions}, since jOOQ wraps what the
+     * driver throws (and what a unit throws that is not a {@link RuntimeException}). A predicate
+     * sees the failure as the unit's transaction threw it and may walk the chain itself; it runs on
+     * the calling thread and should not throw: what it throws reaches the caller, the failure
+     * suppressed in it. Each option adds to what earlier calls set.
      */
     public static final class Builder {
 
@@ -282,6 +258,7 @@ public final class RetryPolicy {
         private Duration maxDuration = Duration.ofSeconds(2);
         private Isolation isolation;
         private Consumer<RetryEvent> onRetry;
+        private FailureClassifier classifier = DEFAULT_CLASSIFIER;
 
         private Builder() {
         }
@@ -371,8 +348,105 @@ public final class RetryPolicy {
         }
 
         /**
-         * A listener called before each retry, with the failed attempt's number and cause. It runs
-         * on the calling thread; a listener that throws stops the retries with its exception.
+         * Retries failures of these types too, besides the defaults, such as
+         * {@code handle(SQLTransientConnectionException.class)} for a pool that timed out before the
+         * unit began; subtypes count.
+         *
+         * @param types the further types, at least one
+         * @return this builder
+         * @throws NullPointerException when {@code types} or one of them is {@code null}
+         * @throws IllegalArgumentException when {@code types} is empty
+         */
+        @SafeVarargs
+        public final Builder handle(Class<? extends Throwable>... types) {
+            classifier = classifier.handle(listOf("types", types));
+            return this;
+        }
+
+        /**
+         * Retries SQL exceptions with these SQLSTATEs too, besides {@code 40001} and {@code 40P01}:
+         * {@code handleSqlStates("55P03")} retries a {@code lock_timeout} or a {@code NOWAIT} that
+         * found the row locked.
+         *
+         * @param sqlStates the further SQLSTATEs, at least one, each 5 digits or upper-case letters
+         * @return this builder
+         * @throws NullPointerException when {@code sqlStates} or one of them is {@code null}
+         * @throws IllegalArgumentException when {@code sqlStates} is empty or one is not 5 digits or
+         *     upper-case letters
+         */
+        public Builder handleSqlStates(String... sqlStates) {
+            List<String> states = listOf("sqlStates", sqlStates);
+            for (int i = 0; i < states.size(); i++) {
+                if (!states.get(i).matches("[0-9A-Z]{5}")) {
+                    throw new IllegalArgumentException("sqlStates[" + i
+                            + "] must be 5 digits or upper-case letters, but is \"" + states.get(i) + "\"");
+                }
+            }
+            classifier = classifier.handleSqlStates(states);
+            return this;
+        }
+
+        /**
+         * Retries the failures for which {@code predicate} is true too, besides the defaults.
+         *
+         * @param predicate the further predicate
+         * @return this builder
+         * @throws NullPointerException when {@code predicate} is {@code null}
+         */
+        public Builder handleIf(Predicate<? super Throwable> predicate) {
+            classifier = classifier.handleIf(Objects.requireNonNull(predicate, "predicate cannot be null"));
+            return this;
+        }
+
+        /**
+         * Never retries the failures for which {@code predicate} is true, even those a default or a
+         * {@code handle..} option retries.
+         *
+         * @param predicate the predicate that aborts
+         * @return this builder
+         * @throws NullPointerException when {@code predicate} is {@code null}
+         */
+        public Builder abortIf(Predicate<? super Throwable> predicate) {
+            classifier = classifier.abortIf(Objects.requireNonNull(predicate, "predicate cannot be null"));
+            return this;
+        }
+
+        /**
+         * Never retries failures of these types, even those a default or a {@code handle..} option
+         * retries: {@code abortOn(ConflictException.class)} hands every conflict to the caller at
+         * once.
+         *
+         * @param types the types that abort, at least one
+         * @return this builder
+         * @throws NullPointerException when {@code types} or one of them is {@code null}
+         * @throws IllegalArgumentException when {@code types} is empty
+         */
+        @SafeVarargs
+        public final Builder abortOn(Class<? extends Throwable>... types) {
+            classifier = classifier.abortOn(listOf("types", types));
+            return this;
+        }
+
+        /** The values as a list, refusing a {@code null} array, an empty one and {@code null} values. */
+        private static <T> List<T> listOf(String name, T[] values) {
+            Objects.requireNonNull(values, name + " cannot be null");
+            if (values.length == 0) {
+                throw new IllegalArgumentException(name + " cannot be empty");
+            }
+            for (int i = 0; i < values.length; i++) {
+                Objects.requireNonNull(values[i], name + "[" + i + "] cannot be null");
+            }
+            return List.of(values);
+        }
+
+        /**
+         * A listener called before each retry, with the failed attempt's number, its cause and the
+         * wait. It runs on the calling thread. A listener that throws does not end the retries: its
+         * exception is logged at {@code WARNING} through the {@link System.Logger} named
+         * {@code dev.occ.RetryPolicy}, once each time it throws, and the retries go on; if the call
+         * finally fails, whether the policy gives up or a failure is not retried, the listener's
+         * exceptions are {@linkplain Throwable#getSuppressed() suppressed} in the failure the caller
+         * gets. An {@link Error} it throws is not caught.
          *
          * @param listener the listener
          * @return this builder
@@ -389,7 +463,8 @@ public final class RetryPolicy {
          * @return the policy
          */
         public RetryPolicy build() {
-            return new RetryPolicy(this);
+            return new RetryPolicy(new RetrySettings(maxAttempts, new Backoff(delay, maxDelay, jitter), maxDuration,
+                    classifier, onRetry), isolation);
         }
     }
 }
