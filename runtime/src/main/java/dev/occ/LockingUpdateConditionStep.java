@@ -44,7 +44,9 @@ public interface LockingUpdateConditionStep<R extends Record> {
      * @param policy the policy, on a column of the updated table
      * @return the executable statement
      * @throws NullPointerException when {@code policy} is {@code null}
-     * @throws IllegalArgumentException when the policy's column belongs to another table
+     * @throws IllegalArgumentException when the policy's column belongs to another table, or the
+     *     where clause does not name one row by its primary key (every key column {@code =} a value,
+     *     at the top level of an {@code AND}), or names another row than the policy's record
      * @throws IllegalStateException when the statement also sets the policy's version column
      */
     @CheckReturnValue

@@ -3,6 +3,7 @@ package dev.occ;
 import dev.occ.internal.LockingDSLContextImpl;
 import dev.occ.internal.Names;
 import dev.occ.internal.OptimisticPolicy;
+import dev.occ.internal.OriginalVersionPolicy;
 import java.util.Objects;
 import org.jooq.Configuration;
 import org.jooq.DSLContext;
@@ -96,6 +97,31 @@ public final class Occ {
      */
     public static <R extends Record, V> LockingPolicy<R> optimistic(TableField<R, V> versionField, V expectedVersion) {
         return OptimisticPolicy.version(versionField, expectedVersion, null);
+    }
+
+    /**
+     * Optimistic locking on a version column whose expected value the statement itself carries: the
+     * original version of the record given to {@code set(record)} (the version it was read with,
+     * {@link Record#original(org.jooq.Field)}). The record, when it is a generated
+     * {@link VersionedRecord} of the table, holds the stored version afterwards.
+     *
+     * <pre>
+     * ResourceRecord r = ctx.fetchOne(RESOURCE, RESOURCE.ID.eq(id));
+     * r.setName("renamed");
+     * db.update(RESOURCE).set(r).where(RESOURCE.ID.eq(r.getId()))
+     *   .lockingPolicy(optimistic(RESOURCE.VERSION)).execute();
+     * </pre>
+     *
+     * Where the statement has no such record, applying the policy fails, saying where the expected
+     * version can come from.
+     *
+     * @param <R> the record type of the column's table
+     * @param versionField the version column
+     * @return the policy
+     * @throws NullPointerException when {@code versionField} is {@code null}
+     */
+    public static <R extends Record> LockingPolicy<R> optimistic(TableField<R, ?> versionField) {
+        return OriginalVersionPolicy.of(versionField);
     }
 
     /**

@@ -102,7 +102,7 @@ class DirectUpdateTest {
         sameAsThroughJooq(db -> db.update(DOCUMENT)
                 .set(DOCUMENT.TITLE, "title")
                 .set(DOCUMENT.BODY, "body")
-                .where(DOCUMENT.ID.eq(5L).and(DOCUMENT.TITLE.ne("old")).or(DOCUMENT.ID.lt(2L)))
+                .where(DOCUMENT.ID.eq(5L).and(DOCUMENT.TITLE.ne("old").or(DOCUMENT.ID.lt(2L))))
                 .lockingPolicy(optimistic(DOCUMENT.VERSION, 1L << 40))
                 .execute());
         sameAsThroughJooq(db -> db.update(PLAYER)

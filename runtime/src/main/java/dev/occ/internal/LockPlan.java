@@ -49,6 +49,16 @@ public interface LockPlan<R extends Record> {
     /** @return how the version moves on, or {@code null} for a compare-and-set, which moves nothing */
     @Nullable VersionKind versionKind();
 
+    /**
+     * Whether the plan names exactly one row, which the statement's where clause must then pin by
+     * its primary key ({@link KeyRule}); every optimistic plan does.
+     *
+     * @return {@code true} for a one-row plan
+     */
+    default boolean oneRow() {
+        return true;
+    }
+
     /** @return the record to refresh with the stored version after success, or {@code null} */
     @Nullable VersionedRecord<R, ?> record();
 

@@ -24,6 +24,11 @@ final class LockingDeleteImpl<R extends Record> extends LockingStatement<R, Lock
     }
 
     @Override
+    public String verb() {
+        return "delete";
+    }
+
+    @Override
     DeleteQuery<R> query() {
         DeleteQuery<R> query = ctx.deleteQuery(table);
         query.addConditions(lockedWhere());

@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <C> the statement's condition step, which {@code where}, {@code and} and {@code or} return
  */
-abstract class LockingStatement<R extends Record, C> {
+abstract class LockingStatement<R extends Record, C> implements Target<R> {
 
     final DSLContext ctx;
     final Table<R> table;
@@ -60,12 +60,31 @@ abstract class LockingStatement<R extends Record, C> {
         return self();
     }
 
-    /** Turns the policy into this statement's plan, failing fast where it cannot apply. */
+    /**
+     * Turns the policy into this statement's plan, failing fast where it cannot apply: on another
+     * table, or ([occ#10]) where the where clause does not name the one row a plan writes.
+     */
     final LockPlan<R> plan(LockingPolicy<R> lockingPolicy) {
         Objects.requireNonNull(lockingPolicy, "policy cannot be null");
-        LockPlan<R> planned = Policy.of(lockingPolicy).plan(table);
+        LockPlan<R> planned = Policy.of(lockingPolicy).plan(this);
+        KeyRule.check(this, planned);
         this.plan = planned;
         return planned;
+    }
+
+    @Override
+    public final Table<R> table() {
+        return table;
+    }
+
+    @Override
+    public final Condition condition() {
+        return where;
+    }
+
+    @Override
+    public @Nullable Record setRecord() {
+        return null;
     }
 
     /** The plan; only complete statements (after {@code lockingPolicy(..)}) run or render. */

@@ -32,6 +32,8 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
     private final Map<Field<?>, Field<?>> assignments = new LinkedHashMap<>();
     /** What the user asked back: {@code null} for nothing, empty for all columns. */
     private @Nullable List<SelectFieldOrAsterisk> returning;
+    /** The record last given to {@code set(Record)}, whose original version {@code optimistic(VERSION)} takes. */
+    private @Nullable Record setRecord;
 
     LockingUpdateImpl(DSLContext ctx, Table<R> table) {
         super(ctx, table);
@@ -69,6 +71,7 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
 
     @Override
     public LockingUpdateSetMoreStep<R> set(Record record) {
+        setRecord = record;
         for (Field<?> field : record.fields()) {
             if (record.changed(field)) {
                 Field<?> column = column(field);
@@ -94,6 +97,16 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
     }
 
     // ---------------------------------------------------------------------------------- POLICY
+
+    @Override
+    public @Nullable Record setRecord() {
+        return setRecord;
+    }
+
+    @Override
+    public String verb() {
+        return "update";
+    }
 
     @Override
     public LockedUpdate<R> lockingPolicy(LockingPolicy<R> lockingPolicy) {
@@ -200,6 +213,7 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
 
     /** Runs the statement with its {@code RETURNING} clause, and refreshes the record if there is one. */
     private Result<R> run() {
+        List<SelectFieldOrAsterisk> returned = returned();
         UpdateQuery<R> query = query();
         query.execute();
         Result<R> rows = query.getReturnedRecords();
@@ -208,13 +222,27 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
         }
         VersionedRecord<R, ?> record = plan().record();
         if (record != null && rows.size() == 1) {
-            refresh(record, rows.get(0));
+            refresh(record, rows.get(0), returned);
         }
         return rows;
     }
 
-    private static <V> void refresh(VersionedRecord<?, V> record, Record stored) {
-        record.set(record.versionField(), stored.get(record.versionField()));
-        record.changed(record.versionField(), false);
+    /**
+     * [occ#10] The record holds what the database stored: its version and every other column the
+     * statement returned (a trigger may have set them), none of them changed any more.
+     */
+    private static void refresh(Record record, Record stored, @Nullable List<SelectFieldOrAsterisk> returned) {
+        for (Field<?> field : stored.fields()) {
+            Field<?> own = record.field(field);
+            if (own != null && (returned == null || returned.isEmpty() || returned.contains(field))) {
+                copy(record, own, stored.get(field));
+                record.changed(own, false);
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void copy(Record record, Field<T> field, Object value) {
+        record.set(field, (T) value);
     }
 }

@@ -57,6 +57,7 @@ public final class OptimisticPolicy<R extends Record> extends Policy<R> implemen
         Objects.requireNonNull(field, "versionField cannot be null");
         Objects.requireNonNull(expected, () -> "expectedVersion cannot be null: pass the version of "
                 + Names.column(field) + " read with the row (a new row needs no lock: insert it)");
+        checkType(field, expected, "expectedVersion");
         if (field.getDataType().nullable()) {
             throw new IllegalArgumentException("version column " + Names.column(field) + " is nullable; "
                     + "declare it NOT NULL (alter table " + field.getTable().getName() + " alter column "
@@ -73,7 +74,26 @@ public final class OptimisticPolicy<R extends Record> extends Policy<R> implemen
                     + " is finer than PostgreSQL's microsecond precision, so it can never match the stored "
                     + "value; pass the value read from the database");
         }
+        if (kind == VersionKind.COUNTER && VersionTypes.atMaximum(expected)) {
+            throw new IllegalStateException("version column " + Names.column(field) + " holds " + expected
+                    + ", the largest " + field.getDataType().getTypeName() + ", so it cannot move on and the row can "
+                    + "no longer be updated under optimistic locking; widen the column (alter table "
+                    + Names.table(field.getTable()) + " alter column " + field.getName() + " type bigint) and "
+                    + "regenerate");
+        }
         return new OptimisticPolicy<>(field, expected, kind, record);
+    }
+
+    /**
+     * Fails fast on an expected value that is not of the column's Java type, which raw types let
+     * through: jOOQ would convert it (4.7 to 4, 2^32 + 1 to 1) and lock on a version never read.
+     */
+    static void checkType(TableField<?, ?> field, Object expected, String parameter) {
+        if (!field.getType().isInstance(expected)) {
+            throw new IllegalArgumentException(parameter + " " + expected + " is a " + expected.getClass().getName()
+                    + ", but column " + Names.column(field) + " holds " + field.getType().getName()
+                    + " values; pass the " + field.getType().getSimpleName() + " read from the column");
+        }
     }
 
     /** A compare-and-set policy, see {@code Occ.compareAndSet(..)}. */
@@ -81,6 +101,7 @@ public final class OptimisticPolicy<R extends Record> extends Policy<R> implemen
         Objects.requireNonNull(field, "field cannot be null");
         Objects.requireNonNull(expected, () -> "expectedValue cannot be null: pass the value of "
                 + Names.column(field) + " read with the row");
+        checkType(field, expected, "expectedValue");
         return new OptimisticPolicy<>(field, expected, null, null);
     }
 
@@ -98,13 +119,19 @@ public final class OptimisticPolicy<R extends Record> extends Policy<R> implemen
     }
 
     @Override
-    public LockPlan<R> plan(Table<R> target) {
-        if (!target.equals(column.getTable())) {
-            throw new IllegalArgumentException(this + " locks on " + Names.column(column) + ", a column of "
-                    + Names.table(column.getTable()) + ", but the statement writes to " + Names.table(target)
-                    + "; lock on a column of " + Names.table(target));
-        }
+    public LockPlan<R> plan(Target<R> target) {
+        checkTable(this, column, target);
         return this;
+    }
+
+    /** Fails fast on a policy on a column of another table than the statement's. */
+    static void checkTable(Policy<?> policy, TableField<?, ?> column, Target<?> target) {
+        Table<?> table = target.table();
+        if (!table.equals(column.getTable())) {
+            throw new IllegalArgumentException(policy + " locks on " + Names.column(column) + ", a column of "
+                    + Names.table(column.getTable()) + ", but the statement writes to " + Names.table(table)
+                    + "; lock on a column of " + Names.table(table));
+        }
     }
 
     @Override

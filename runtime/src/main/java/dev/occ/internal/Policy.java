@@ -2,7 +2,6 @@ package dev.occ.internal;
 
 import dev.occ.LockingPolicy;
 import org.jooq.Record;
-import org.jooq.Table;
 
 /**
  * The one supertype of every locking policy: {@link LockingPolicy} is sealed to it, and each policy
@@ -27,11 +26,11 @@ public abstract non-sealed class Policy<R extends Record> implements LockingPoli
     }
 
     /**
-     * The plan for a statement that writes {@code target}, checked before any SQL runs.
+     * The plan for a statement, checked before any SQL runs.
      *
-     * @param target the table the statement writes
+     * @param target the statement
      * @return the plan
-     * @throws IllegalArgumentException when the policy cannot apply to a statement on {@code target}
+     * @throws IllegalArgumentException when the policy cannot apply to the statement
      */
-    public abstract LockPlan<R> plan(Table<R> target);
+    public abstract LockPlan<R> plan(Target<R> target);
 }

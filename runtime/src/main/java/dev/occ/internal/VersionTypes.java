@@ -33,6 +33,13 @@ final class VersionTypes {
         return KINDS.get(type);
     }
 
+    /** @return whether a counter's value is the largest of its type, after which it cannot move on */
+    static boolean atMaximum(Object counter) {
+        return counter instanceof Integer i && i == Integer.MAX_VALUE
+                || counter instanceof Long l && l == Long.MAX_VALUE
+                || counter instanceof Short s && s == Short.MAX_VALUE;
+    }
+
     /** {@code current_timestamp} as a field of a timestamp version's Java type. */
     @SuppressWarnings("unchecked")
     static <T> Field<T> now(Class<T> type) {
