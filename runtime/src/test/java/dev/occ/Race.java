@@ -2,7 +2,7 @@ package dev.occ;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.occ.codegen.postgres.TestDatabase;
+import dev.occ.postgres.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

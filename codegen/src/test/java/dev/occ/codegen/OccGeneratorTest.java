@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.occ.codegen.Generation.GeneratedSources;
-import dev.occ.codegen.postgres.TestDatabase;
+import dev.occ.postgres.TestDatabase;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.occ.codegen.postgres.TestDatabase;
+import dev.occ.postgres.TestDatabase;
 import dev.occ.samples.db.tables.records.DocumentRecord;
 import dev.occ.samples.db.tables.records.PlayerRecord;
 import dev.occ.samples.db.tables.records.ResourceRecord;

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.occ.ConflictException;
 import dev.occ.RetryPolicy;
-import dev.occ.codegen.postgres.TestDatabase;
+import dev.occ.postgres.TestDatabase;
 import dev.occ.samples.db.tables.records.ResourceRecord;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
