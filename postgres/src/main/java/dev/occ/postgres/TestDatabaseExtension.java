@@ -2,6 +2,7 @@ package dev.occ.postgres;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -59,20 +60,38 @@ public final class TestDatabaseExtension implements BeforeAllCallback {
      * @return the extension
      */
     public static TestDatabaseExtension migrated() {
-        return new TestDatabaseExtension(callerName(), List.of(TestDatabase.DEFAULT_LOCATION));
+        // getCallerClass() names the class that called this method
+        Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
+        return new TestDatabaseExtension(caller.getSimpleName(), List.of(TestDatabase.DEFAULT_LOCATION));
+    }
+
+    /**
+     * A database migrated from occ's own schema ({@value TestDatabase#DEFAULT_LOCATION}), named by
+     * the given label: for a class that needs more than one database.
+     *
+     * @param label a readable part of the database name
+     * @return the extension
+     */
+    public static TestDatabaseExtension migrated(String label) {
+        return migrated(label, TestDatabase.DEFAULT_LOCATION);
     }
 
     /**
      * A database migrated from the given Flyway locations.
      *
      * @param label a readable part of the database name, such as the test class's name
-     * @param locations Flyway locations such as {@code classpath:db/migration} or
-     *     {@code filesystem:src/test/resources/fixtures/x}; none gives an empty database
+     * @param location a Flyway location such as {@code classpath:db/migration} or
+     *     {@code filesystem:src/test/resources/fixtures/x}
+     * @param more further locations
      * @return the extension
      */
-    public static TestDatabaseExtension migrated(String label, String... locations) {
+    public static TestDatabaseExtension migrated(String label, String location, String... more) {
         Objects.requireNonNull(label, "label cannot be null");
-        return new TestDatabaseExtension(label, List.of(locations));
+        Objects.requireNonNull(location, "location cannot be null");
+        List<String> locations = new ArrayList<>();
+        locations.add(location);
+        locations.addAll(List.of(more));
+        return new TestDatabaseExtension(label, List.copyOf(locations));
     }
 
     /**
@@ -82,12 +101,8 @@ public final class TestDatabaseExtension implements BeforeAllCallback {
      * @return the extension
      */
     public static TestDatabaseExtension empty(String label) {
-        return migrated(label);
-    }
-
-    private static String callerName() {
-        Class<?> caller = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).getCallerClass();
-        return caller.getSimpleName();
+        Objects.requireNonNull(label, "label cannot be null");
+        return new TestDatabaseExtension(label, List.of());
     }
 
     /**
