@@ -27,7 +27,7 @@ class DownloadedBinariesTest {
     @Test
     void theArchiveIsOnTheTestClassPath() {
         assertNotNull(EmbeddedSource.class.getClassLoader().getResource(EmbeddedSource.ZONKY_ARCHIVE),
-                "codegen's tests depend on the zonky binaries");
+                "occ-postgres's tests depend on the zonky binaries");
     }
 
     @Test
