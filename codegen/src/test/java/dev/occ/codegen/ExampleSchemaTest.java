@@ -10,8 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * occ's generator over occ's example schema, as {@code dev.occ.postgres.FlywayPostgresDatabase}
- * migrates it on a real PostgreSQL: the classes say what PostgreSQL says, and the versioned tables
- * carry occ's version metadata.
+ * migrates it on a real PostgreSQL: the versioned tables carry occ's version metadata.
  */
 class ExampleSchemaTest {
 
@@ -19,11 +18,13 @@ class ExampleSchemaTest {
     Path target;
 
     /**
-     * occ's example schema has jsonb, timestamptz, identity columns, comments, a gin index, a
-     * function and a trigger: the classes say what PostgreSQL says.
+     * The versioned tables of occ's example schema (an int and a bigint counter, a timestamptz
+     * timestamp) carry occ's metadata, the others none, and the classes compile against occ-runtime.
+     * What PostgreSQL makes of the schema's types, comments and indexes is checked by occ-postgres's
+     * {@code FlywayPostgresDatabaseTest}.
      */
     @Test
-    void exampleSchemaComesOutAsPostgresSeesIt() throws Exception {
+    void theVersionedTablesCarryOccsMetadata() throws Exception {
         GeneratedSources sources = Generation.ofDirectory(Generation.EXAMPLE_SCHEMA, target)
                 .packageName("dev.occ.example")
                 .schemata("public")
@@ -32,14 +33,7 @@ class ExampleSchemaTest {
                 .run();
 
         String resource = sources.read("tables/Resource.java");
-        assertContains(resource, "public final TableField<ResourceRecord, JSONB> DATA = createField(DSL.name(\"data\"),"
-                + " SQLDataType.JSONB.nullable(false)");
-        assertContains(resource, "public final TableField<ResourceRecord, OffsetDateTime> UPDATED_AT ="
-                + " createField(DSL.name(\"updated_at\"), SQLDataType.TIMESTAMPWITHTIMEZONE(6).nullable(false)");
-        assertContains(resource, "SQLDataType.INTEGER.nullable(false).identity(true)");
-        assertContains(resource, "A resource edited by many users; lost updates are prevented with the version column.");
         assertContains(resource, "implements VersionedTable<ResourceRecord, Integer> {");
-        assertContains(sources.read("Indexes.java"), "RESOURCE_DATA_IDX");
 
         assertContains(sources.read("tables/Player.java"), "implements VersionedTable<PlayerRecord, OffsetDateTime> {");
         assertContains(sources.read("tables/Document.java"), "implements VersionedTable<DocumentRecord, Long> {");
