@@ -15,8 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.jooq.Configuration;
 import org.jooq.DSLContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,21 +27,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CounterRaceTest {
 
-    static Race race;
-    static Race.Session main;
-    static DSLContext ctx;
-
-    @BeforeAll
-    static void database() {
-        race = Race.database(CounterRaceTest.class);
-        main = race.session("occ-race-main");
-        ctx = main.ctx();
-    }
-
-    @AfterAll
-    static void close() {
-        main.close();
-    }
+    @RegisterExtension
+    static final RaceExtension race = RaceExtension.withMainSession("occ-race-main");
+    static final DSLContext ctx = race.ctx();
 
     /** One increment: read the row and its version, write {@code n + 1} if the version still holds. */
     static void increment(Configuration cfg, int id) {

@@ -1,27 +1,13 @@
 package dev.occ;
 
-import dev.occ.codegen.postgres.TestDatabase;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jooq.DSLContext;
 import org.jooq.ExecuteContext;
 import org.jooq.ExecuteListener;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
-import org.jooq.impl.DefaultConfiguration;
 
-/** Test helpers: a fresh migrated database per test class, and a statement counter. */
+/** Test helpers: a statement counter (databases come from {@code dev.occ.postgres.TestDatabaseExtension}). */
 final class Databases {
 
     private Databases() {
-    }
-
-    /** A jOOQ context on a fresh database migrated from occ-schema, counting the statements it sends. */
-    static DSLContext fresh(Class<?> testClass, StatementCounter counter) {
-        TestDatabase db = TestDatabase.create(testClass.getSimpleName());
-        return DSL.using(new DefaultConfiguration()
-                .set(db.dataSource())
-                .set(SQLDialect.POSTGRES)
-                .set(counter));
     }
 
     /** Counts the statements jOOQ executes. */

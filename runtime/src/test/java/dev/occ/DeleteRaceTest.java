@@ -23,6 +23,7 @@ import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An optimistic update racing a delete of the same row: the loser learns that the row is gone, not
@@ -31,23 +32,19 @@ import org.junit.jupiter.api.Test;
  */
 class DeleteRaceTest {
 
-    static Race race;
-    static Race.Session main;
-    static DSLContext ctx;
+    @RegisterExtension
+    static final RaceExtension race = RaceExtension.withMainSession("occ-race-main");
+    static final DSLContext ctx = race.ctx();
     static ExecutorService threads;
 
     @BeforeAll
-    static void database() {
-        race = Race.database(DeleteRaceTest.class);
-        main = race.session("occ-race-main");
-        ctx = main.ctx();
+    static void threads() {
         threads = Executors.newCachedThreadPool(r -> new Thread(r, "race-delete"));
     }
 
     @AfterAll
     static void stop() {
         threads.shutdownNow();
-        main.close();
     }
 
     private static int resource(String name) {

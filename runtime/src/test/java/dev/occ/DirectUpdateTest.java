@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.occ.codegen.postgres.TestDatabase;
 import dev.occ.internal.direct.DirectUpdate;
+import dev.occ.postgres.TestDatabaseExtension;
 import dev.occ.test.db.tables.records.ResourceRecord;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,8 +31,8 @@ import org.jooq.impl.DefaultConfiguration;
 import org.jooq.tools.jdbc.MockConnection;
 import org.jooq.tools.jdbc.MockExecuteContext;
 import org.jooq.tools.jdbc.MockResult;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * [occ#6] The direct execution of simple locked updates: the same SQL and bind values as through
@@ -41,12 +41,8 @@ import org.junit.jupiter.api.Test;
  */
 class DirectUpdateTest {
 
-    static TestDatabase database;
-
-    @BeforeAll
-    static void database() {
-        database = TestDatabase.create(DirectUpdateTest.class.getSimpleName());
-    }
+    @RegisterExtension
+    static final TestDatabaseExtension database = TestDatabaseExtension.migrated();
 
     /** A context on the test database without any listener: the direct path applies. */
     private static DSLContext plain() {

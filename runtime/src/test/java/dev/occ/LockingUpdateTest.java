@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.occ.postgres.TestDatabaseExtension;
 import dev.occ.test.db.tables.records.PlayerRecord;
 import dev.occ.test.db.tables.records.ResourceRecord;
 import java.time.OffsetDateTime;
@@ -23,16 +24,19 @@ import org.jooq.exception.DataChangedException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LockingUpdateTest {
 
+    @RegisterExtension
+    static final TestDatabaseExtension DATABASE = TestDatabaseExtension.migrated();
     static final Databases.StatementCounter STATEMENTS = new Databases.StatementCounter();
     static DSLContext ctx;
     static LockingDSLContext db;
 
     @BeforeAll
     static void database() {
-        ctx = Databases.fresh(LockingUpdateTest.class, STATEMENTS);
+        ctx = DATABASE.dsl(STATEMENTS);
         db = Occ.using(ctx);
     }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.occ.postgres.TestDatabaseExtension;
 import dev.occ.test.db.tables.records.ResourceRecord;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.jooq.impl.DSL;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 
 /**
@@ -29,13 +31,15 @@ import org.junit.jupiter.api.function.Executable;
  */
 class OneRowTest {
 
+    @RegisterExtension
+    static final TestDatabaseExtension DATABASE = TestDatabaseExtension.migrated();
     static final Databases.StatementCounter STATEMENTS = new Databases.StatementCounter();
     static DSLContext ctx;
     static LockingDSLContext db;
 
     @BeforeAll
     static void database() {
-        ctx = Databases.fresh(OneRowTest.class, STATEMENTS);
+        ctx = DATABASE.dsl(STATEMENTS);
         db = Occ.using(ctx);
     }
 

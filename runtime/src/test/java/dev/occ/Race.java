@@ -2,7 +2,7 @@ package dev.occ;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.occ.codegen.postgres.TestDatabase;
+import dev.occ.postgres.TestDatabaseExtension;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -19,13 +19,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.jooq.ConnectionProvider;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+import org.jooq.impl.DefaultConfiguration;
 
 /**
- * Support for the race tests: their sizes, a fresh database with one connection per worker, and a
- * runner that starts workers together behind a start gate and waits for them with a timeout.
+ * Support for the race tests: their sizes, a session (one connection) per worker, and a runner
+ * that starts workers together behind a start gate and waits for them with a timeout. The database
+ * and the sessions come from {@link RaceExtension}.
  *
  * <p>The sizes are small by default, so that the suite stays fast; raise them for a soak by hand:
  *
@@ -52,32 +55,42 @@ final class Race {
     /** Workers set this application_name, so that the fault injector kills no other session. */
     static final String WORKER_APPLICATION = "occ-race-worker";
 
-    private final TestDatabase database;
-
-    private Race(TestDatabase database) {
-        this.database = database;
+    private Race() {
     }
 
-    /** A fresh database migrated from occ-schema, for one test class. */
-    static Race database(Class<?> testClass) {
-        return new Race(TestDatabase.create(testClass.getSimpleName()));
-    }
-
-    /** A session on a connection of its own, named {@code applicationName} in {@code pg_stat_activity}. */
-    Session session(String applicationName) {
-        return new Session(applicationName);
-    }
-
-    /** One connection and a jOOQ context over it; it can be opened again after the server killed it. */
-    final class Session implements AutoCloseable {
+    /**
+     * One connection of its own, named {@code applicationName} in {@code pg_stat_activity}, and a
+     * jOOQ context over it; it can be opened again after the server killed it. Sessions come from
+     * {@link RaceExtension}.
+     */
+    static final class Session implements AutoCloseable {
+        private final TestDatabaseExtension database;
         private final String applicationName;
+        private final DSLContext ctx;
         private Connection connection;
-        private DSLContext ctx;
         private int pid;
 
-        private Session(String applicationName) {
+        /**
+         * @param open whether to connect now, or on the first use of {@link #ctx()} or {@link #pid()}
+         */
+        Session(TestDatabaseExtension database, String applicationName, boolean open) {
+            this.database = database;
             this.applicationName = applicationName;
-            reopen();
+            // jOOQ asks for the connection on every statement, so the context outlives a reopen
+            this.ctx = DSL.using(new DefaultConfiguration().set(SQLDialect.POSTGRES).set(new ConnectionProvider() {
+                @Override
+                public Connection acquire() {
+                    return connection();
+                }
+
+                @Override
+                public void release(Connection released) {
+                    // the session keeps its connection until it is closed or reopened
+                }
+            }));
+            if (open) {
+                reopen();
+            }
         }
 
         /** @return the context over this session's connection */
@@ -86,12 +99,20 @@ final class Race {
         }
 
         /** @return the server process id of this session's connection */
-        int pid() {
+        synchronized int pid() {
+            connection();
             return pid;
         }
 
+        private synchronized Connection connection() {
+            if (connection == null) {
+                reopen();
+            }
+            return connection;
+        }
+
         /** Closes the connection (quietly: it may be dead) and opens a new one. */
-        void reopen() {
+        synchronized void reopen() {
             closeQuietly();
             try {
                 connection = database.connect();
@@ -99,9 +120,9 @@ final class Race {
                     s.execute("set application_name = '" + applicationName + "'");
                 }
             } catch (SQLException e) {
+                closeQuietly();
                 throw new IllegalStateException("cannot connect to " + database + ": " + e.getMessage(), e);
             }
-            ctx = DSL.using(connection, SQLDialect.POSTGRES);
             pid = ctx.fetchValue(DSL.field("pg_backend_pid()", Integer.class));
         }
 
@@ -112,11 +133,12 @@ final class Race {
                 } catch (SQLException e) {
                     // a connection the server terminated cannot be closed cleanly; it is gone anyway
                 }
+                connection = null;
             }
         }
 
         @Override
-        public void close() {
+        public synchronized void close() {
             closeQuietly();
         }
     }

@@ -19,12 +19,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jooq.Configuration;
-import org.jooq.exception.DataAccessException;
 import org.jooq.TransactionalRunnable;
-import org.junit.jupiter.api.AfterAll;
+import org.jooq.exception.DataAccessException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -33,20 +32,14 @@ import org.junit.jupiter.params.provider.EnumSource;
  * real PostgreSQL, a row lock held by another transaction ({@code 55P03}, retried only on request)
  * and real conflicts; without a database, the defaults, abort over handle and the builder's checks.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RetryPolicyOptionsTest {
 
-    private final Race race = Race.database(RetryPolicyOptionsTest.class);
-    /** The units run on this session. */
-    private final Race.Session units = race.session("occ-options-units");
+    /** The units run on the main session. */
+    @RegisterExtension
+    static final RaceExtension race = RaceExtension.withMainSession("occ-options-units");
+    static final Race.Session units = race.main();
     /** Holds a row lock in a transaction of its own, or commits a change in between. */
-    private final Race.Session holder = race.session("occ-options-holder");
-
-    @AfterAll
-    void closeTheSessions() {
-        units.close();
-        holder.close();
-    }
+    static final Race.Session holder = race.hold("occ-options-holder");
 
     /** Whatever a test left open on the holder's connection is rolled back. */
     @AfterEach

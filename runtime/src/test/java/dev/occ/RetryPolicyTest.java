@@ -29,9 +29,8 @@ import org.jooq.Configuration;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -42,26 +41,12 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class RetryPolicyTest {
 
-    static Race race;
-    /** The units run on this session's connection. */
-    static Race.Session main;
-    static DSLContext ctx;
+    @RegisterExtension
+    static final RaceExtension race = RaceExtension.withMainSession("occ-retry-main");
+    /** The units run on the main session's connection. */
+    static final DSLContext ctx = race.ctx();
     /** Other transactions run on this one. */
-    static Race.Session other;
-
-    @BeforeAll
-    static void database() {
-        race = Race.database(RetryPolicyTest.class);
-        main = race.session("occ-retry-main");
-        ctx = main.ctx();
-        other = race.session("occ-retry-other");
-    }
-
-    @AfterAll
-    static void close() {
-        main.close();
-        other.close();
-    }
+    static final Race.Session other = race.hold("occ-retry-other");
 
     private static int player(int points) {
         return PointsGame.create(ctx, 1, points).players.get(0);

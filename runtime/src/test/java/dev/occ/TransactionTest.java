@@ -7,20 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.occ.postgres.TestDatabaseExtension;
 import dev.occ.test.db.tables.records.PlayerRecord;
 import org.jooq.Configuration;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The feature request's points transfer: two optimistic updates in one transaction. */
 class TransactionTest {
 
+    @RegisterExtension
+    static final TestDatabaseExtension DATABASE = TestDatabaseExtension.migrated();
     static DSLContext ctx;
 
     @BeforeAll
     static void database() {
-        ctx = Databases.fresh(TransactionTest.class, new Databases.StatementCounter());
+        ctx = DATABASE.dsl(new Databases.StatementCounter());
     }
 
     private static PlayerRecord player(String name, int points) {

@@ -21,9 +21,9 @@ import java.util.stream.Collectors;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The points game while things go wrong: for {@link Race#FAULT_MILLIS} ms, {@link Race#THREADS}
@@ -42,21 +42,13 @@ class TransferFaultTest {
     static final int INITIAL_POINTS = 20;
     static final int MAX_POINTS = 12;
 
-    static Race race;
-    static Race.Session main;
-    static DSLContext ctx;
+    @RegisterExtension
+    static final RaceExtension race = RaceExtension.withMainSession("occ-race-main");
+    static final DSLContext ctx = race.ctx();
 
     @BeforeAll
-    static void database() {
-        race = Race.database(TransferFaultTest.class);
-        main = race.session("occ-race-main");
-        ctx = main.ctx();
+    static void createLog() {
         PointsGame.createLog(ctx);
-    }
-
-    @AfterAll
-    static void close() {
-        main.close();
     }
 
     /** How a failed transfer reached its caller. */

@@ -11,9 +11,8 @@ import java.util.Random;
 import java.util.concurrent.atomic.LongAdder;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The feature request's points game under contention: {@link Race#THREADS} threads each make
@@ -29,21 +28,9 @@ class TransferRaceTest {
     static final int INITIAL_POINTS = 20;
     static final int MAX_POINTS = 12;
 
-    static Race race;
-    static Race.Session main;
-    static DSLContext ctx;
-
-    @BeforeAll
-    static void database() {
-        race = Race.database(TransferRaceTest.class);
-        main = race.session("occ-race-main");
-        ctx = main.ctx();
-    }
-
-    @AfterAll
-    static void close() {
-        main.close();
-    }
+    @RegisterExtension
+    static final RaceExtension race = RaceExtension.withMainSession("occ-race-main");
+    static final DSLContext ctx = race.ctx();
 
     /** What one worker saw. */
     record Outcome(List<Transfer> succeeded, int refused, int refusedAfterCredit) {

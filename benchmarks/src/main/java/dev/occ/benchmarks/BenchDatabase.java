@@ -1,9 +1,9 @@
 package dev.occ.benchmarks;
 
-import dev.occ.codegen.postgres.Postgres;
-import dev.occ.codegen.postgres.PostgresServer;
-import dev.occ.codegen.postgres.PostgresSource;
-import dev.occ.codegen.postgres.TestDatabase;
+import dev.occ.postgres.Postgres;
+import dev.occ.postgres.PostgresServer;
+import dev.occ.postgres.PostgresSource;
+import dev.occ.postgres.TestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,5 +1,8 @@
 package dev.occ.codegen;
 
+import dev.occ.VersionKind;
+import dev.occ.VersionedRecord;
+import dev.occ.VersionedTable;
 import java.util.Map;
 import org.jooq.TableField;
 import org.jooq.codegen.GeneratorStrategy;
@@ -52,14 +55,14 @@ import org.jooq.meta.TableDefinition;
  */
 public class OccGenerator extends JavaGenerator {
 
-    /** occ-runtime's versioned-table interface (codegen must not depend on occ-runtime). */
-    static final String VERSIONED_TABLE = "dev.occ.VersionedTable";
+    /** occ-runtime's versioned-table interface. */
+    static final String VERSIONED_TABLE = VersionedTable.class.getName();
 
     /** occ-runtime's versioned-record interface. */
-    static final String VERSIONED_RECORD = "dev.occ.VersionedRecord";
+    static final String VERSIONED_RECORD = VersionedRecord.class.getName();
 
     /** occ-runtime's enum of version kinds. */
-    static final String VERSION_KIND = "dev.occ.VersionKind";
+    static final String VERSION_KIND = VersionKind.class.getName();
 
     private Map<TableDefinition, VersionColumn> versioned = Map.of();
     private Pending pending;

@@ -1,6 +1,6 @@
 package dev.occ.codegen;
 
-import java.util.Locale;
+import dev.occ.VersionKind;
 import org.jooq.meta.ColumnDefinition;
 import org.jooq.meta.TableDefinition;
 
@@ -14,44 +14,10 @@ import org.jooq.meta.TableDefinition;
  * @param pattern the configured regular expression that matched, or {@code null} for the default
  *     convention
  */
-record VersionColumn(TableDefinition table, ColumnDefinition column, Kind kind, Rule rule, String pattern) {
+record VersionColumn(TableDefinition table, ColumnDefinition column, VersionKind kind, Rule rule, String pattern) {
 
     /** The name of the column a table is versioned on under the default convention. */
     static final String CONVENTION_NAME = "version";
-
-    /**
-     * How the version moves on. The constant names are those of {@code dev.occ.VersionKind}, which
-     * the generated code references by name.
-     */
-    enum Kind {
-        /** An integer counter. */
-        COUNTER("smallint, integer or bigint", "bigint"),
-        /** A timestamp. */
-        TIMESTAMP("timestamp with time zone (timestamptz) or timestamp", "timestamptz");
-
-        private final String allowedTypes;
-        private final String suggestedType;
-
-        Kind(String allowedTypes, String suggestedType) {
-            this.allowedTypes = allowedTypes;
-            this.suggestedType = suggestedType;
-        }
-
-        /** @return the SQL types a column of this kind may have, for messages */
-        String allowedTypes() {
-            return allowedTypes;
-        }
-
-        /** @return the SQL type to suggest in a fix */
-        String suggestedType() {
-            return suggestedType;
-        }
-
-        /** @return "counter" or "timestamp", for messages */
-        String word() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
 
     /** The rule that picks a table's version column. */
     enum Rule {

@@ -1,9 +1,10 @@
 package dev.occ.codegen;
 
-import dev.occ.codegen.VersionColumn.Kind;
+import dev.occ.VersionKind;
 import dev.occ.codegen.VersionColumn.Rule;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -45,10 +46,21 @@ final class VersionColumns {
 
     private static final JooqLogger log = JooqLogger.getLogger(VersionColumns.class);
 
-    private static final Set<String> COUNTER_TYPES =
-            Set.of("smallint", "int2", "integer", "int", "int4", "bigint", "int8");
-    private static final Set<String> TIMESTAMP_TYPES = Set.of(
-            "timestamp with time zone", "timestamptz", "timestamp without time zone", "timestamp");
+    /**
+     * The SQL types a version column of one kind may have: their catalogue names, how a message
+     * names them, and the type a fix suggests.
+     */
+    private record Admitted(Set<String> types, String described, String suggested) {
+    }
+
+    /** What each of occ-runtime's {@link VersionKind}s admits; generation knowledge, not runtime's. */
+    private static final Map<VersionKind, Admitted> ADMITTED = new EnumMap<>(Map.of(
+            VersionKind.COUNTER, new Admitted(
+                    Set.of("smallint", "int2", "integer", "int", "int4", "bigint", "int8"),
+                    "smallint, integer or bigint", "bigint"),
+            VersionKind.TIMESTAMP, new Admitted(
+                    Set.of("timestamp with time zone", "timestamptz", "timestamp without time zone", "timestamp"),
+                    "timestamp with time zone (timestamptz) or timestamp", "timestamptz")));
 
     private VersionColumns() {
     }
@@ -117,8 +129,8 @@ final class VersionColumns {
     private static List<VersionColumn> byConvention(TableDefinition table) {
         for (ColumnDefinition column : table.getColumns()) {
             if (VersionColumn.CONVENTION_NAME.equalsIgnoreCase(column.getName())) {
-                if (COUNTER_TYPES.contains(sqlType(column))) {
-                    return List.of(new VersionColumn(table, column, Kind.COUNTER, Rule.DEFAULT_CONVENTION, null));
+                if (ADMITTED.get(VersionKind.COUNTER).types().contains(sqlType(column))) {
+                    return List.of(new VersionColumn(table, column, VersionKind.COUNTER, Rule.DEFAULT_CONVENTION, null));
                 }
                 log.info("occ: not a version column", Sql.qualified(table) + "." + Sql.identifier(column.getName())
                         + " has type " + displayType(column) + ", and occ's default convention takes only integer"
@@ -133,18 +145,19 @@ final class VersionColumns {
     private static List<VersionColumn> byPatterns(TableDefinition table, List<String> versionPatterns,
             List<String> timestampPatterns) {
         List<VersionColumn> result = new ArrayList<>(2);
-        VersionColumn counter = firstMatch(table, versionPatterns, Kind.COUNTER, Rule.RECORD_VERSION_FIELDS);
+        VersionColumn counter = firstMatch(table, versionPatterns, VersionKind.COUNTER, Rule.RECORD_VERSION_FIELDS);
         if (counter != null) {
             result.add(counter);
         }
-        VersionColumn timestamp = firstMatch(table, timestampPatterns, Kind.TIMESTAMP, Rule.RECORD_TIMESTAMP_FIELDS);
+        VersionColumn timestamp = firstMatch(table, timestampPatterns, VersionKind.TIMESTAMP, Rule.RECORD_TIMESTAMP_FIELDS);
         if (timestamp != null) {
             result.add(timestamp);
         }
         return result;
     }
 
-    private static VersionColumn firstMatch(TableDefinition table, List<String> patterns, Kind kind, Rule rule) {
+    private static VersionColumn firstMatch(TableDefinition table, List<String> patterns, VersionKind kind,
+            Rule rule) {
         for (String pattern : patterns) {
             // the flags and the two names matched are those of JavaGenerator's getRecordVersion() loop
             Pattern p = Pattern.compile(pattern, Pattern.COMMENTS);
@@ -179,15 +192,15 @@ final class VersionColumns {
     static String problem(VersionColumn candidate) {
         ColumnDefinition column = candidate.column();
         String type = sqlType(column);
-        Set<String> allowed = candidate.kind() == Kind.COUNTER ? COUNTER_TYPES : TIMESTAMP_TYPES;
+        Admitted admitted = ADMITTED.get(candidate.kind());
         String name = Sql.identifier(column.getName());
         String table = Sql.qualified(candidate.table());
-        if (!allowed.contains(type)) {
+        if (!admitted.types().contains(type)) {
             return "occ: version column " + candidate.sqlName() + " has type " + displayType(column)
-                    + ", which cannot be a " + candidate.kind().word() + " version; a "
-                    + candidate.rule().label() + " column must be " + candidate.kind().allowedTypes()
+                    + ", which cannot be a " + candidate.kind().name().toLowerCase(Locale.ROOT) + " version; a "
+                    + candidate.rule().label() + " column must be " + admitted.described()
                     + ": change its type (alter table " + table + " alter column " + name + " type "
-                    + candidate.kind().suggestedType() + " using " + name + "::" + candidate.kind().suggestedType()
+                    + admitted.suggested() + " using " + name + "::" + admitted.suggested()
                     + ") or " + alternative(candidate);
         }
         if (column.getDefinedType().isNullable()) {

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -22,33 +21,22 @@ import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
 /**
- * Compiles generated sources with the JDK's compiler, together with occ-runtime's three interfaces.
- *
- * <p>codegen cannot depend on occ-runtime (runtime's tests depend on codegen, so that would be a
- * Maven cycle), so the interfaces the generated code implements are compiled from their sources in
- * {@code ../runtime/src/main/java/dev/occ}: the real ones, not copies, so a change to them that
- * breaks generated code breaks these tests.
+ * Compiles generated sources with the JDK's compiler against the test class path, which holds jOOQ
+ * and the occ-runtime jar whose interfaces and version kinds the generated code refers to: a change
+ * to them that breaks generated code breaks these tests.
  */
 final class Compilation {
-
-    /** The sources of occ-runtime that generated code refers to. */
-    static final List<Path> RUNTIME_INTERFACES = List.of(
-            runtime("VersionedTable.java"), runtime("VersionedRecord.java"), runtime("VersionKind.java"));
 
     private Compilation() {
     }
 
-    private static Path runtime(String file) {
-        return Paths.get("../runtime/src/main/java/dev/occ").resolve(file).toAbsolutePath().normalize();
-    }
-
     /**
-     * Compiles the sources with the runtime interfaces into {@code classes}.
+     * Compiles the sources into {@code classes}.
      *
      * @param sources the generated sources
      * @param classes the output directory
      * @return a class loader over the compiled classes whose parent is this test's (which has jOOQ
-     *     but not occ-runtime)
+     *     and occ-runtime)
      * @throws AssertionError listing the compiler's errors when compilation fails
      */
     static ClassLoader compile(List<Path> sources, Path classes) {
@@ -57,15 +45,13 @@ final class Compilation {
             throw new AssertionError("no Java compiler: run the tests on a JDK, not a JRE");
         }
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        List<Path> all = new ArrayList<>(sources);
-        all.addAll(RUNTIME_INTERFACES);
         try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, Locale.ROOT,
                 StandardCharsets.UTF_8)) {
             Files.createDirectories(classes);
             List<String> options = List.of("--release", "17", "-proc:none", "-encoding", "UTF-8",
                     "-classpath", testClassPath(), "-d", classes.toString());
             boolean ok = compiler.getTask(null, files, diagnostics, options, null,
-                    files.getJavaFileObjectsFromPaths(all)).call();
+                    files.getJavaFileObjectsFromPaths(sources)).call();
             List<String> errors = diagnostics.getDiagnostics().stream()
                     .filter(d -> d.getKind() == Diagnostic.Kind.ERROR)
                     .map(d -> d.getSource() + ":" + d.getLineNumber() + ": " + d.getMessage(Locale.ROOT))
@@ -82,7 +68,7 @@ final class Compilation {
         }
     }
 
-    /** jOOQ and its dependencies, as surefire gives them to the test JVM. */
+    /** jOOQ, occ-runtime and their dependencies, as surefire gives them to the test JVM. */
     private static String testClassPath() {
         String path = System.getProperty("surefire.test.class.path");
         if (path == null || path.isBlank()) {

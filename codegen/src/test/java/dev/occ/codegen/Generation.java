@@ -1,5 +1,6 @@
 package dev.occ.codegen;
 
+import dev.occ.postgres.FlywayPostgresDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

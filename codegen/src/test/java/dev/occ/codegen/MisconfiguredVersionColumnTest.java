@@ -6,7 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.occ.codegen.Generation.GeneratedSources;
-import dev.occ.codegen.postgres.TestDatabase;
+import dev.occ.postgres.TestDatabase;
+import dev.occ.postgres.TestDatabaseExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * names the table, the column and the fix, and nothing is generated.
  */
 class MisconfiguredVersionColumnTest {
+
+    @RegisterExtension
+    static final TestDatabaseExtension NULLABLE = TestDatabaseExtension.migrated("misconfigured_fix",
+            "filesystem:" + Generation.FIXTURES.resolve("nullable"));
 
     @TempDir
     Path target;
@@ -109,7 +115,7 @@ class MisconfiguredVersionColumnTest {
         Matcher fix = Pattern.compile("\\((alter table [^)]*)\\)").matcher(e.getMessage());
         assertTrue(fix.find(), e.getMessage());
 
-        TestDatabase db = TestDatabase.create("misconfigured_fix", "filesystem:" + Generation.FIXTURES.resolve("nullable"));
+        TestDatabase db = NULLABLE.database();
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute(fix.group(1));
             try (ResultSet rs = s.executeQuery("select is_nullable from information_schema.columns"

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.occ.codegen.Generation.GeneratedSources;
-import dev.occ.codegen.postgres.TestDatabase;
+import dev.occ.postgres.TestDatabaseExtension;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,6 +35,7 @@ import org.jooq.impl.DSL;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -58,7 +59,9 @@ class OccGeneratorTest {
 
     static GeneratedSources convention;
     static GeneratedSources configured;
-    static TestDatabase database;
+    @RegisterExtension
+    static final TestDatabaseExtension database = TestDatabaseExtension.migrated("occ_generator_test",
+            "filesystem:" + Generation.FIXTURES.resolve("versioned"));
     private static ClassLoader compiledConvention;
 
     @BeforeAll
@@ -73,7 +76,6 @@ class OccGeneratorTest {
                 .recordVersionFields(VERSION_FIELDS)
                 .recordTimestampFields(TIMESTAMP_FIELDS)
                 .run();
-        database = TestDatabase.create("occ_generator_test", "filesystem:" + Generation.FIXTURES.resolve("versioned"));
     }
 
     @Test

@@ -9,7 +9,7 @@ import dev.occ.ConflictException;
 import dev.occ.Occ;
 import dev.occ.RetryPolicy;
 import dev.occ.VersionedTable;
-import dev.occ.codegen.postgres.TestDatabase;
+import dev.occ.postgres.TestDatabase;
 import dev.occ.samples.db.Public;
 import dev.occ.samples.db.tables.records.ResourceRecord;
 import java.util.ArrayList;

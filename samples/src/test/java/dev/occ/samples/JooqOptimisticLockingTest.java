@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.occ.codegen.postgres.TestDatabase;
+import dev.occ.postgres.TestDatabaseExtension;
 import dev.occ.samples.db.tables.records.DocumentRecord;
 import dev.occ.samples.db.tables.records.PlayerRecord;
 import dev.occ.samples.db.tables.records.ResourceRecord;
@@ -22,6 +22,7 @@ import org.jooq.exception.DataChangedException;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * occ's generated classes keep jOOQ's own optimistic locking working: with
@@ -31,12 +32,13 @@ import org.junit.jupiter.api.Test;
  */
 class JooqOptimisticLockingTest {
 
+    @RegisterExtension
+    static final TestDatabaseExtension DATABASE = TestDatabaseExtension.migrated("jooq_optimistic_locking");
     static DSLContext ctx;
 
     @BeforeAll
     static void database() {
-        TestDatabase db = TestDatabase.create("jooq_optimistic_locking");
-        ctx = DSL.using(db.dataSource(), SQLDialect.POSTGRES, new Settings().withExecuteWithOptimisticLocking(true));
+        ctx = DSL.using(DATABASE.dataSource(), SQLDialect.POSTGRES, new Settings().withExecuteWithOptimisticLocking(true));
     }
 
     @Test

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.occ.ConflictException;
 import dev.occ.RetryPolicy;
-import dev.occ.codegen.postgres.TestDatabase;
+import dev.occ.postgres.TestDatabaseExtension;
 import dev.occ.samples.db.tables.records.ResourceRecord;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,17 +20,18 @@ import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The README's examples do what the README says, on PostgreSQL. */
 class ResourceServiceTest {
 
-    static TestDatabase db;
+    @RegisterExtension
+    static final TestDatabaseExtension db = TestDatabaseExtension.migrated("resource_service");
     static DSLContext ctx;
 
     @BeforeAll
     static void database() {
-        db = TestDatabase.create("resource_service");
-        ctx = DSL.using(db.dataSource(), SQLDialect.POSTGRES);
+        ctx = db.dsl();
     }
 
     @Test

@@ -3,7 +3,8 @@ package dev.occ.schema;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.occ.codegen.postgres.TestDatabase;
+import dev.occ.postgres.TestDatabase;
+import dev.occ.postgres.TestDatabaseExtension;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,12 +14,20 @@ import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MigrationsTest {
 
+    @RegisterExtension
+    static final TestDatabaseExtension EMPTY = TestDatabaseExtension.empty("migrations");
+    @RegisterExtension
+    static final TestDatabaseExtension MODEL = TestDatabaseExtension.migrated("resource_model");
+    @RegisterExtension
+    static final TestDatabaseExtension TRIGGER = TestDatabaseExtension.migrated("resource_trigger");
+
     @Test
     void migratesAnEmptyDatabaseValidatesAndThenHasNothingLeftToApply() throws SQLException {
-        TestDatabase db = TestDatabase.create("migrations", new String[0]);
+        TestDatabase db = EMPTY.database();
         Flyway flyway = Flyway.configure().dataSource(db.dataSource()).locations("classpath:db/migration").load();
 
         MigrateResult first = flyway.migrate();
@@ -33,7 +42,7 @@ class MigrationsTest {
 
     @Test
     void resourceMatchesTheGuidesModelAndStartsAtVersionOne() throws SQLException {
-        TestDatabase db = TestDatabase.create("resource_model");
+        TestDatabase db = MODEL.database();
         assertEquals(List.of(
                         "id integer NO identity",
                         "name text NO",
@@ -50,7 +59,7 @@ class MigrationsTest {
 
     @Test
     void triggerMovesUpdatedAtAndTheCheckRejectsNegativePoints() throws SQLException {
-        TestDatabase db = TestDatabase.create("resource_trigger");
+        TestDatabase db = TRIGGER.database();
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute("insert into resource (name, data, updated_at) values ('a', '{}', '2000-01-01T00:00:00Z')");
             s.execute("update resource set name = 'b'");

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.occ.Occ;
-import dev.occ.codegen.postgres.TestDatabase;
+import dev.occ.postgres.TestDatabaseExtension;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -28,6 +28,7 @@ import org.jooq.impl.SQLDataType;
 import org.jooq.impl.TableImpl;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * [occ#6] Every type the direct path admits ({@link DirectTypes}), bound in SET and in WHERE, gives
@@ -77,11 +78,11 @@ class DirectTypesTest {
             new Case<>(JSON.class, T.J, JSON.valueOf("{\"a\": 1}"), JSON.valueOf("{ \"b\" : [1, 2] }"), false),
             new Case<>(JSONB.class, T.JB, JSONB.valueOf("{\"a\": 1}"), JSONB.valueOf("{\"b\": [1, 2]}"), true));
 
-    static TestDatabase database;
+    @RegisterExtension
+    static final TestDatabaseExtension database = TestDatabaseExtension.migrated();
 
     @BeforeAll
-    static void database() {
-        database = TestDatabase.create(DirectTypesTest.class.getSimpleName());
+    static void table() {
         DSL.using(database.dataSource(), SQLDialect.POSTGRES).execute("create table direct_types (id int primary key, "
                 + "i int, l bigint, s smallint, txt text, b boolean, u uuid, j json, jb jsonb, "
                 + "version int not null default 1)");

@@ -1,4 +1,4 @@
-package dev.occ.codegen.postgres;
+package dev.occ.postgres;
 
 import java.io.File;
 import java.io.IOException;

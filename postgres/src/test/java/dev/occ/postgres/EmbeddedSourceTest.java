@@ -1,4 +1,4 @@
-package dev.occ.codegen.postgres;
+package dev.occ.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,7 +35,8 @@ class EmbeddedSourceTest {
         // e.g. "postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)" and server_version "15.18 (Debian ...)"
         assertTrue(binariesVersion.contains("(PostgreSQL) " + server.version().split(" ")[0]),
                 binariesVersion + " vs " + server.version());
-        assertEquals("15", server.version().split("\\.")[0], "occ pins PostgreSQL 15: " + server.version());
+        assertEquals(PinnedVersion.major(), server.version().split("\\.")[0],
+                "occ pins PostgreSQL " + PinnedVersion.full() + " (postgres.version in the root pom): " + server.version());
         assertEquals("2", Servers.string(server, "postgres", "select 1 + 1"));
         assertEquals("off", Servers.string(server, "postgres", "show fsync"), "tuned for tests");
         assertEquals("UTF8", Servers.string(server, "postgres", "show server_encoding"));

@@ -1,4 +1,4 @@
-package dev.occ.codegen.postgres;
+package dev.occ.postgres;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +11,8 @@ import java.util.function.Function;
 /** A PostgreSQL container, when Testcontainers is on the class path and a Docker engine answers. */
 final class TestcontainersSource implements PostgresSource {
 
-    static final String IMAGE = "postgres:15-alpine";
+    /** The image of the {@linkplain PinnedVersion pinned} major version, such as {@code postgres:15-alpine}. */
+    static final String IMAGE = "postgres:" + PinnedVersion.major() + "-alpine";
 
     private final Function<String, String> environment;
     private final Path home;

@@ -1,4 +1,4 @@
-package dev.occ.codegen.postgres;
+package dev.occ.postgres;
 
 import java.util.List;
 import java.util.Map;

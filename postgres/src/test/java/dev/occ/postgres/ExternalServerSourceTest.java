@@ -1,4 +1,4 @@
-package dev.occ.codegen.postgres;
+package dev.occ.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.occ.codegen.postgres;
+package dev.occ.postgres;
 
 import org.junit.jupiter.api.Test;
 

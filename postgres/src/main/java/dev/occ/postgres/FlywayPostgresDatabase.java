@@ -1,7 +1,5 @@
-package dev.occ.codegen;
+package dev.occ.postgres;
 
-import dev.occ.codegen.postgres.Postgres;
-import dev.occ.codegen.postgres.PostgresServer;
 import java.io.File;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -34,7 +32,7 @@ import org.jooq.tools.JooqLogger;
  *
  * <pre>
  * &lt;database&gt;
- *   &lt;name&gt;dev.occ.codegen.FlywayPostgresDatabase&lt;/name&gt;
+ *   &lt;name&gt;dev.occ.postgres.FlywayPostgresDatabase&lt;/name&gt;
  *   &lt;inputSchema&gt;public&lt;/inputSchema&gt;
  *   &lt;properties&gt;
  *     &lt;property&gt;
