@@ -1,9 +1,11 @@
 package dev.occ.internal;
 
 import dev.occ.ConflictException;
+import dev.occ.VersionKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.TimeZone;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -12,6 +14,7 @@ import org.jooq.Result;
 import org.jooq.Table;
 import org.jooq.TableField;
 import org.jooq.UniqueKey;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one diagnosis of a locked statement that wrote nothing: one more query, by the statement's
@@ -32,31 +35,42 @@ public final class Diagnosis {
      * @param where the statement's where clause, without the lock's check
      * @param column the checked column
      * @param expected the value the check expected
-     * @param what what the column is to the reader: {@code "version"} or {@code "value"}
+     * @param kind how the column moves on as a version, or {@code null} for a compared value
      * @return the conflict, with the message
      */
     public static ConflictException conflict(DSLContext ctx, Table<?> table, Condition where, TableField<?, ?> column,
-            Object expected, String what) {
+            Object expected, @Nullable VersionKind kind) {
         List<TableField<?, ?>> key = primaryKey(table);
         List<Field<?>> fields = new ArrayList<>(key);
         fields.add(column);
         Result<Record> rows = ctx.select(fields).from(table).where(where).limit(2).fetch();
         String name = column.getName();
+        String written = Names.table(ctx, table);
         if (rows.isEmpty()) {
             String clause = ctx.renderInlined(where);
             return new ConflictException(ConflictException.Kind.ROW_GONE, table, column, clause, expected, null,
-                    "Conflict on " + Names.table(table) + " where " + clause + ": expected " + name + " = "
+                    "Conflict on " + written + " where " + clause + ": expected " + name + " = "
                             + expected + ", but no row matches the where clause any more (it was deleted, "
                             + "or never existed)");
         }
         Record row = rows.get(0);
         Object actual = row.get(column);
         String rowKey = key.isEmpty() || rows.size() > 1 ? ctx.renderInlined(where) : Names.key(row, key);
-        String now = Objects.equals(actual, expected)
-                ? "its " + what + " was changed and changed back by another transaction in between"
-                : "the row has " + name + " = " + actual + "; another transaction changed it since it was read";
+        String now;
+        if (!Objects.equals(actual, expected)) {
+            now = "the row has " + name + " = " + actual + "; another transaction changed it since it was read";
+        } else if (kind != null) {
+            // [occ#10] a version only moves on, so an equal value read back is not the value stored
+            now = "the row's " + name + " reads back as " + actual + " in this JVM although it does not match it in "
+                    + "the database: the value does not survive the round trip (a timestamp without time zone in a "
+                    + "daylight-saving gap of the JVM's time zone " + TimeZone.getDefault().getID()
+                    + " is shifted; declare the column timestamptz), or something set " + name + " back by hand or "
+                    + "by a trigger";
+        } else {
+            now = "its value was changed and changed back by another transaction in between";
+        }
         return new ConflictException(ConflictException.Kind.VERSION_CHANGED, table, column, rowKey, expected, actual,
-                "Conflict on " + Names.table(table) + " (" + rowKey + "): expected " + name + " = " + expected
+                "Conflict on " + written + " (" + rowKey + "): expected " + name + " = " + expected
                         + ", but " + now + ". Re-read the row and retry, or report the conflict (HTTP 409)");
     }
 

@@ -2,10 +2,15 @@ package dev.occ.internal;
 
 import java.util.List;
 import java.util.stream.Collectors;
+import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Table;
 import org.jooq.TableField;
+import org.jooq.conf.RenderQuotedNames;
+import org.jooq.conf.Settings;
+import org.jooq.conf.SettingsTools;
+import org.jooq.impl.DSL;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,6 +27,15 @@ public final class Names {
     public static String table(Table<?> table) {
         return table.getSchema() == null || table.getSchema().getName().isEmpty()
                 ? table.getName() : table.getSchema().getName() + "." + table.getName();
+    }
+
+    /**
+     * A table as the statement on {@code ctx} really wrote it: with jOOQ's render mapping applied
+     * (a schema mapped from {@code public} to {@code tenant_a} is named {@code tenant_a.resource}).
+     */
+    public static String table(DSLContext ctx, Table<?> table) {
+        Settings unquoted = SettingsTools.clone(ctx.settings()).withRenderQuotedNames(RenderQuotedNames.NEVER);
+        return DSL.using(ctx.dialect(), unquoted).render(table);
     }
 
     /** A column with its table: {@code public.resource.version}, or its bare name when it has no table. */

@@ -166,7 +166,7 @@ public final class OptimisticPolicy<R extends Record> extends Policy<R> implemen
 
     @Override
     public ConflictException explain(DSLContext ctx, Table<R> table, Condition where) {
-        return Diagnosis.conflict(ctx, table, where, column, expected, kind == null ? "value" : "version");
+        return Diagnosis.conflict(ctx, table, where, column, expected, kind);
     }
 
     @Override
