@@ -1,5 +1,6 @@
 package dev.occ;
 
+import java.util.List;
 import java.util.Objects;
 import org.jooq.Field;
 import org.jooq.Table;
@@ -40,12 +41,24 @@ public final class ConflictException extends DataChangedException {
         VERSION_CHANGED
     }
 
+    /**
+     * One row a locked statement did not write, as the diagnosis found it.
+     *
+     * @param key the row's primary key values, such as {@code id = 42}, or, for a row that is gone, the
+     *     where clause with its values
+     * @param expectedVersion the version (or compared value) the statement expected
+     * @param actualVersion the version the row has now, or {@code null} when it is gone
+     */
+    public record Row(String key, Object expectedVersion, @Nullable Object actualVersion) {
+    }
+
     private final Kind kind;
     private final transient Table<?> table;
     private final transient Field<?> versionField;
     private final String key;
     private final transient Object expectedVersion;
     private final transient @Nullable Object actualVersion;
+    private final transient List<Row> rows;
     private volatile int attempts = 1;
 
     /**
@@ -63,13 +76,35 @@ public final class ConflictException extends DataChangedException {
      */
     public ConflictException(Kind kind, Table<?> table, Field<?> versionField, String key, Object expectedVersion,
             @Nullable Object actualVersion, String message) {
+        this(kind, table, versionField, List.of(new Row(key, expectedVersion, actualVersion)), message);
+    }
+
+    /**
+     * A conflict of a statement that locked several rows on purpose ({@link Occ#everyRow}): every row
+     * it found that kept the statement from writing, the first of them also as {@link #key()},
+     * {@link #expectedVersion()} and {@link #actualVersion()}.
+     *
+     * @param kind what the diagnosis found: {@link Kind#ROW_GONE} when no row matched at all
+     * @param table the table the statement wrote to
+     * @param versionField the version column, or the compared column of a compare-and-set
+     * @param rows the rows that kept the statement from writing, at least one
+     * @param message the message, which names them
+     * @throws NullPointerException when an argument is {@code null}
+     * @throws IllegalArgumentException when {@code rows} is empty
+     */
+    public ConflictException(Kind kind, Table<?> table, Field<?> versionField, List<Row> rows, String message) {
         super(message);
         this.kind = Objects.requireNonNull(kind, "kind cannot be null");
         this.table = table;
         this.versionField = versionField;
-        this.key = key;
-        this.expectedVersion = expectedVersion;
-        this.actualVersion = actualVersion;
+        this.rows = List.copyOf(rows);
+        if (this.rows.isEmpty()) {
+            throw new IllegalArgumentException("rows cannot be empty: a conflict names at least one row");
+        }
+        Row first = this.rows.get(0);
+        this.key = first.key();
+        this.expectedVersion = first.expectedVersion();
+        this.actualVersion = first.actualVersion();
     }
 
     /** @return whether the row is gone or its version changed */
@@ -100,6 +135,16 @@ public final class ConflictException extends DataChangedException {
      */
     public String key() {
         return key;
+    }
+
+    /**
+     * Every row the statement did not write: the one row of a single-row statement, or, for
+     * {@link Occ#everyRow}, each row whose version was not the expected one (at most the first 100).
+     *
+     * @return the rows, at least one
+     */
+    public List<Row> rows() {
+        return rows;
     }
 
     /** @return the version the caller expected */

@@ -1,5 +1,6 @@
 package dev.occ;
 
+import dev.occ.internal.EveryRowPolicy;
 import dev.occ.internal.LockingDSLContextImpl;
 import dev.occ.internal.Names;
 import dev.occ.internal.OptimisticPolicy;
@@ -153,6 +154,35 @@ public final class Occ {
                     + "; read the row from the database (or store it) before locking on it");
         }
         return OptimisticPolicy.version(record.versionField(), version, record);
+    }
+
+    /**
+     * Several rows on purpose, all of them or none: the statement writes every row its where clause
+     * names only if each of them still has the policy's expected version (or value), and otherwise
+     * writes nothing and throws a {@link ConflictException} whose {@link ConflictException#rows()}
+     * name each row that differs, with its key and version. It is never the default: a policy on its
+     * own names one row by its primary key.
+     *
+     * <pre>
+     * // every draft, if each of them is still at its first version
+     * int written = db.update(DOCUMENT).set(DOCUMENT.BODY, "")
+     *     .where(DOCUMENT.TITLE.eq("draft"))
+     *     .lockingPolicy(everyRow(optimistic(DOCUMENT.VERSION, 1L)))
+     *     .execute();                            // the number of rows written
+     * </pre>
+     *
+     * The check locks the named rows ({@code SELECT ... FOR UPDATE} in a sub-select of the same
+     * statement), so a row that another transaction changes meanwhile is seen; rows inserted
+     * meanwhile are not among them. Success costs one statement, a conflict one more.
+     *
+     * @param <R> the record type of the policy's table
+     * @param policy {@code optimistic(VERSION, expected)} or {@code compareAndSet(COLUMN, expected)}
+     * @return the policy
+     * @throws NullPointerException when {@code policy} is {@code null}
+     * @throws IllegalArgumentException when the policy names a record's row
+     */
+    public static <R extends Record> LockingPolicy<R> everyRow(LockingPolicy<R> policy) {
+        return EveryRowPolicy.of(policy);
     }
 
     /**

@@ -6,14 +6,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.TimeZone;
+import java.util.stream.Collectors;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.OrderField;
 import org.jooq.Record;
 import org.jooq.Result;
 import org.jooq.Table;
 import org.jooq.TableField;
 import org.jooq.UniqueKey;
+import org.jooq.impl.DSL;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -72,6 +75,63 @@ public final class Diagnosis {
         return new ConflictException(ConflictException.Kind.VERSION_CHANGED, table, column, rowKey, expected, actual,
                 "Conflict on " + written + " (" + rowKey + "): expected " + name + " = " + expected
                         + ", but " + now + ". Re-read the row and retry, or report the conflict (HTTP 409)");
+    }
+
+    /** Rows an every-row conflict names at most; the message says how many more there were. */
+    static final int MAX_ROWS = 100;
+
+    /**
+     * Explains an every-row statement that wrote nothing: one more query lists the rows its where
+     * clause names whose version (or value) is not the expected one, at most {@value #MAX_ROWS}.
+     */
+    static ConflictException everyRow(DSLContext ctx, Table<?> table, Condition where, TableField<?, ?> column,
+            Object expected) {
+        List<TableField<?, ?>> key = primaryKey(table);
+        @SuppressWarnings({ "unchecked", "rawtypes" })
+        Condition differs = ((Field) column).ne(DSL.val(expected, column));
+        Field<Integer> matching = DSL.count().over().as("occ_matching");
+        Field<Integer> differing = DSL.count().filterWhere(differs).over().as("occ_differing");
+        List<Field<?>> fields = new ArrayList<>(key);
+        fields.add(column);
+        fields.add(matching);
+        fields.add(differing);
+        // one query: the differing rows first, by key, and how many rows match and differ in all
+        List<OrderField<?>> order = new ArrayList<>();
+        order.add(DSL.when(differs, 0).otherwise(1));
+        order.addAll(key);
+        Result<Record> found = ctx.select(fields).from(table).where(where).orderBy(order).limit(MAX_ROWS).fetch();
+        String written = Names.table(ctx, table);
+        String name = column.getName();
+        String clause = ctx.renderInlined(where);
+        if (found.isEmpty()) {
+            return new ConflictException(ConflictException.Kind.ROW_GONE, table, column,
+                    List.of(new ConflictException.Row(clause, expected, null)),
+                    "Conflict on " + written + " where " + clause + ": expected " + name + " = " + expected
+                            + " on every row, but no row matches the where clause any more. Nothing was written");
+        }
+        int all = found.get(0).get(matching);
+        int others = found.get(0).get(differing);
+        List<ConflictException.Row> rows = new ArrayList<>();
+        for (Record row : found) {
+            if (!Objects.equals(row.get(column), expected)) {
+                rows.add(new ConflictException.Row(Names.key(row, key), expected, row.get(column)));
+            }
+        }
+        if (rows.isEmpty()) {
+            // written back to the expected value after the statement failed
+            return new ConflictException(ConflictException.Kind.VERSION_CHANGED, table, column,
+                    List.of(new ConflictException.Row(clause, expected, expected)),
+                    "Conflict on " + written + " where " + clause + ": expected " + name + " = " + expected
+                            + " on every row; some rows did not have it when the statement ran, but all have it again"
+                            + " now. Nothing was written; re-read the rows and retry");
+        }
+        String listed = rows.stream().map(r -> "(" + r.key() + ") " + name + " = " + r.actualVersion())
+                .collect(Collectors.joining(", "));
+        return new ConflictException(ConflictException.Kind.VERSION_CHANGED, table, column, rows,
+                "Conflict on " + written + " where " + clause + ": expected " + name + " = " + expected
+                        + " on every row, but " + others + " of " + all + " rows differ: " + listed
+                        + (others > rows.size() ? " and " + (others - rows.size()) + " more" : "")
+                        + ". Nothing was written; re-read the rows and retry, or report the conflict (HTTP 409)");
     }
 
     private static List<TableField<?, ?>> primaryKey(Table<?> table) {
