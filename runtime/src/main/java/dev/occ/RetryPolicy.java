@@ -1,6 +1,7 @@
 package dev.occ;
 
 import dev.occ.internal.retry.Backoff;
+import dev.occ.internal.retry.EnclosingTransaction;
 import dev.occ.internal.retry.FailureClassifier;
 import dev.occ.internal.retry.RetryLoop;
 import dev.occ.internal.retry.RetrySettings;
@@ -46,7 +47,18 @@ import org.jooq.TransactionalRunnable;
  *
  * <p>Each attempt is a transaction of its own, so call the policy outside any transaction: on a
  * context that is already in one, jOOQ would run each attempt in a savepoint, which cannot change
- * the isolation level and cannot recover from a serialization failure of the enclosing transaction.
+ * the isolation level and cannot recover from a serialization failure of the enclosing transaction
+ * (whose snapshot and locks it keeps). The policy refuses such a context with an
+ * {@link IllegalStateException} before the unit runs, with or without an
+ * {@linkplain Builder#withIsolation(Isolation) isolation level}: a transaction's {@code cfg} (or
+ * {@code cfg.dsl()}) inside jOOQ's {@code ctx.transaction(..)}, and a context whose connection has a
+ * transaction open (a {@code DSL.using(connection)} after a statement with auto-commit off). A
+ * connection with auto-commit off on which nothing ran yet is not in a transaction, and is fine. To
+ * retry work that is part of a larger transaction, retry the larger transaction.
+ *
+ * <p>A unit's checked exception reaches the caller as jOOQ's {@code transactionResult} delivers it:
+ * a {@link org.jooq.exception.DataAccessException} {@code "Rollback caused"} whose cause is the
+ * exception; its unchecked exceptions and errors reach the caller as they are.
  * A failure that is not retryable, such as a lost connection ({@code 08xxx}, {@code 57P01}), goes
  * to the caller at once: a connection lost during the commit leaves the outcome unknown, and
  * re-running the unit could apply it twice.
@@ -126,12 +138,23 @@ public final class RetryPolicy {
      * @param unit the transactional unit, as given to jOOQ's {@code transactionResult}
      * @return the result of the first attempt that commits
      * @throws NullPointerException when {@code ctx} or {@code unit} is {@code null}
+     * @throws IllegalStateException before the unit runs, when {@code ctx} is already in a
+     *     transaction (see the class comment): a jOOQ transaction's configuration, or a connection
+     *     with a transaction open
+     * @throws org.jooq.exception.DataAccessException when the unit throws a checked exception: as
+     *     jOOQ's own {@code ctx.transactionResult(..)} delivers it, the message
+     *     {@code "Rollback caused"} and the unit's exception as its cause (retried only when a
+     *     {@code handle..} option names it)
      * @throws RuntimeException the last failure, unwrapped, when the attempts or the time run out or
      *     the thread is interrupted, or the first failure that is not retryable
      */
     public <T> T transactionResult(DSLContext ctx, TransactionalCallable<T> unit) {
         Objects.requireNonNull(ctx, "ctx cannot be null");
         Objects.requireNonNull(unit, "unit cannot be null");
+        String enclosing = EnclosingTransaction.of(ctx.configuration());
+        if (enclosing != null) {
+            throw new IllegalStateException(insideTransaction(enclosing));
+        }
         return loop.run(() -> ctx.transactionResult(cfg -> {
             if (isolation != null) {
                 // must be the transaction's first statement; it ends with the transaction
@@ -148,6 +171,10 @@ public final class RetryPolicy {
      * @param ctx the jOOQ context whose transaction provider runs each attempt
      * @param unit the transactional unit, as given to jOOQ's {@code transaction}
      * @throws NullPointerException when {@code ctx} or {@code unit} is {@code null}
+     * @throws IllegalStateException when {@code ctx} is already in a transaction, as
+     *     {@link #transactionResult(DSLContext, TransactionalCallable)}
+     * @throws org.jooq.exception.DataAccessException wrapping a checked exception of the unit, as
+     *     jOOQ's {@code ctx.transaction(..)} delivers it
      * @throws RuntimeException as {@link #transactionResult(DSLContext, TransactionalCallable)}
      */
     public void transaction(DSLContext ctx, TransactionalRunnable unit) {
@@ -184,6 +211,23 @@ public final class RetryPolicy {
      */
     public boolean retries(Throwable failure) {
         return loop.settings().classifier().retries(failure);
+    }
+
+    /** The message of the refusal to run inside a transaction: what was called where, the rule, the fix. */
+    private String insideTransaction(String enclosing) {
+        String what = isolation == null ? "RetryPolicy" : "RetryPolicy with isolation " + isolation;
+        String rule = isolation == null
+                ? "each attempt must be a transaction of its own, which a conflict, a serialization failure or a"
+                        + " deadlock rolls back whole before the unit runs again; inside another transaction an"
+                        + " attempt would only be a savepoint, and the enclosing transaction would keep its"
+                        + " snapshot and its locks"
+                : "each attempt must be a transaction of its own, whose first statement sets the isolation level"
+                        + " (PostgreSQL refuses SET TRANSACTION ISOLATION LEVEL after any query) and which a"
+                        + " serialization failure rolls back whole; inside another transaction an attempt would"
+                        + " only be a savepoint";
+        return what + " was called inside " + enclosing + ": " + rule + ". Call the policy outside any transaction,"
+                + " on the application's DSLContext rather than on a transaction's cfg.dsl(), or leave the"
+                + " retrying to whoever runs the enclosing transaction";
     }
 
     private static RuntimeException exhausted(RuntimeException failure, int attempts) {
@@ -337,7 +381,8 @@ public final class RetryPolicy {
 
         /**
          * The isolation level of each attempt's transaction ({@code SET TRANSACTION ISOLATION LEVEL}
-         * as its first statement).
+         * as its first statement). As any policy, it refuses to run inside a transaction, which
+         * could not change its level any more.
          *
          * @param isolation the level; {@code null} for the database's default
          * @return this builder
