@@ -9,17 +9,16 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jooq.DSLContext;
-import org.jooq.Record;
 import org.jooq.Record2;
+import org.jooq.Record;
 import org.jooq.TableField;
 import org.jooq.UniqueKey;
 import org.jooq.impl.DSL;
 import org.jooq.impl.Internal;
 import org.jooq.impl.SQLDataType;
 import org.jooq.impl.TableImpl;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The ABA hole of a counter version that restarts: a row is deleted and a new one with the same key
@@ -58,21 +57,9 @@ class ReinsertAbaTest {
     static final int KEYS = 3;
     static final int UPDATES_PER_THREAD = Math.max(200, Race.INCREMENTS / 2);
 
-    static Race race;
-    static Race.Session main;
-    static DSLContext ctx;
-
-    @BeforeAll
-    static void database() {
-        race = Race.database(ReinsertAbaTest.class);
-        main = race.session("occ-aba-main");
-        ctx = main.ctx();
-    }
-
-    @AfterAll
-    static void close() {
-        main.close();
-    }
+    @RegisterExtension
+    static final RaceExtension race = RaceExtension.withMainSession("occ-aba-main");
+    static final DSLContext ctx = race.ctx();
 
     /** What one race found. */
     record Outcome(int updated, int overwroteAnotherGeneration, int conflicts, int reinserts, int notFound) {

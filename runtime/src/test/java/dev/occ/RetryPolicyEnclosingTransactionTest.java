@@ -14,9 +14,8 @@ import org.jooq.DSLContext;
 import org.jooq.TransactionalCallable;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link RetryPolicy} on a context that is already in a transaction (refused before the unit runs,
@@ -26,21 +25,9 @@ import org.junit.jupiter.api.Test;
  */
 class RetryPolicyEnclosingTransactionTest {
 
-    static Race race;
-    static Race.Session main;
-    static DSLContext ctx;
-
-    @BeforeAll
-    static void database() {
-        race = Race.database(RetryPolicyEnclosingTransactionTest.class);
-        main = race.session("occ-enclosing-main");
-        ctx = main.ctx();
-    }
-
-    @AfterAll
-    static void close() {
-        main.close();
-    }
+    @RegisterExtension
+    static final RaceExtension race = RaceExtension.withMainSession("occ-enclosing-main");
+    static final DSLContext ctx = race.ctx();
 
     private static int player(int points) {
         return PointsGame.create(ctx, 1, points).players.get(0);

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.occ.LockingUpdateSetMoreStep;
 import dev.occ.Occ;
-import dev.occ.codegen.postgres.TestDatabase;
+import dev.occ.postgres.TestDatabaseExtension;
 import java.lang.ref.WeakReference;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -24,6 +24,7 @@ import org.jooq.impl.TableImpl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The direct path's shape cache holds no user data, measured on the heap: {@value #SHAPES} distinct
@@ -61,12 +62,14 @@ class DirectUpdateHeapTest {
 
     static final Wide WIDE = new Wide();
 
+    @RegisterExtension
+    static final TestDatabaseExtension DATABASE = TestDatabaseExtension.migrated();
     static Connection connection;
     static DSLContext ctx;
 
     @BeforeAll
     static void database() throws Exception {
-        connection = TestDatabase.create(DirectUpdateHeapTest.class.getSimpleName()).connect();
+        connection = DATABASE.connect();
         ctx = DSL.using(connection, SQLDialect.POSTGRES); // no listener: the direct path applies
         StringBuilder ddl = new StringBuilder("create table heap_wide (id integer primary key, "
                 + "version integer not null default 1");
