@@ -357,7 +357,7 @@ public final class RetryPolicy {
          */
         public Builder withJitter(double factor) {
             if (!(factor >= 0 && factor <= 1)) {
-                throw new IllegalArgumentException("jitter factor must be between 0 and 1, but is " + factor);
+                throw new IllegalArgumentException("jitter factor cannot be outside 0..1, but is " + factor);
             }
             this.jitter = factor;
             return this;
@@ -373,7 +373,7 @@ public final class RetryPolicy {
          */
         public Builder withMaxDuration(Duration maxDuration) {
             if (maxDuration != null && (maxDuration.isZero() || maxDuration.isNegative())) {
-                throw new IllegalArgumentException("maxDuration must be positive, but is " + maxDuration);
+                throw new IllegalArgumentException("maxDuration cannot be zero or negative, but is " + maxDuration);
             }
             this.maxDuration = maxDuration;
             return this;
@@ -424,7 +424,7 @@ public final class RetryPolicy {
             for (int i = 0; i < states.size(); i++) {
                 if (!states.get(i).matches("[0-9A-Z]{5}")) {
                     throw new IllegalArgumentException("sqlStates[" + i
-                            + "] must be 5 digits or upper-case letters, but is \"" + states.get(i) + "\"");
+                            + "] cannot be anything but 5 digits or upper-case letters, but is \"" + states.get(i) + "\"");
                 }
             }
             classifier = classifier.handleSqlStates(states);

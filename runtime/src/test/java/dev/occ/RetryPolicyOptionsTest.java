@@ -340,11 +340,11 @@ class RetryPolicyOptionsTest {
                 assertThrows(IllegalArgumentException.class, () -> b.handleSqlStates()).getMessage());
         assertEquals("sqlStates[1] cannot be null",
                 assertThrows(NullPointerException.class, () -> b.handleSqlStates("55P03", null)).getMessage());
-        assertEquals("sqlStates[0] must be 5 digits or upper-case letters, but is \"55P0\"",
+        assertEquals("sqlStates[0] cannot be anything but 5 digits or upper-case letters, but is \"55P0\"",
                 assertThrows(IllegalArgumentException.class, () -> b.handleSqlStates("55P0")).getMessage());
-        assertEquals("sqlStates[1] must be 5 digits or upper-case letters, but is \"55p03\"",
+        assertEquals("sqlStates[1] cannot be anything but 5 digits or upper-case letters, but is \"55p03\"",
                 assertThrows(IllegalArgumentException.class, () -> b.handleSqlStates("40001", "55p03")).getMessage());
-        assertEquals("sqlStates[0] must be 5 digits or upper-case letters, but is \"55P03 \"",
+        assertEquals("sqlStates[0] cannot be anything but 5 digits or upper-case letters, but is \"55P03 \"",
                 assertThrows(IllegalArgumentException.class, () -> b.handleSqlStates("55P03 ")).getMessage());
         assertEquals("types cannot be null", assertThrows(NullPointerException.class,
                 () -> b.handle((Class<? extends Throwable>[]) null)).getMessage());

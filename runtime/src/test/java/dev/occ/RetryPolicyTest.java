@@ -480,11 +480,11 @@ class RetryPolicyTest {
                 assertThrows(NullPointerException.class, () -> b.withBackoff(null, Duration.ZERO)).getMessage());
         assertEquals("maxDelay cannot be null",
                 assertThrows(NullPointerException.class, () -> b.withBackoff(Duration.ZERO, null)).getMessage());
-        assertEquals("jitter factor must be between 0 and 1, but is 1.5",
+        assertEquals("jitter factor cannot be outside 0..1, but is 1.5",
                 assertThrows(IllegalArgumentException.class, () -> b.withJitter(1.5)).getMessage());
-        assertEquals("jitter factor must be between 0 and 1, but is NaN",
+        assertEquals("jitter factor cannot be outside 0..1, but is NaN",
                 assertThrows(IllegalArgumentException.class, () -> b.withJitter(Double.NaN)).getMessage());
-        assertEquals("maxDuration must be positive, but is PT0S",
+        assertEquals("maxDuration cannot be zero or negative, but is PT0S",
                 assertThrows(IllegalArgumentException.class, () -> b.withMaxDuration(Duration.ZERO)).getMessage());
         assertEquals("listener cannot be null",
                 assertThrows(NullPointerException.class, () -> b.onRetry(null)).getMessage());

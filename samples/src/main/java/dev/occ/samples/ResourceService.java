@@ -1,5 +1,6 @@
 package dev.occ.samples;
 
+import static dev.occ.Occ.everyRow;
 import static dev.occ.Occ.optimistic;
 import static dev.occ.samples.db.Tables.PLAYER;
 import static dev.occ.samples.db.Tables.RESOURCE;
@@ -61,6 +62,39 @@ public final class ResourceService {
                 .lockingPolicy(optimistic(RESOURCE.VERSION, ifMatch))
                 .returning()
                 .fetchOne();
+    }
+
+    /**
+     * Saves a record the user read and edited: the expected version is the one it was read with,
+     * and afterwards the record holds the version the database stored.
+     *
+     * @param edited a record read from the database, with the user's changes set on it
+     * @throws dev.occ.ConflictException when the row is gone or its version moved on
+     */
+    public void save(ResourceRecord edited) {
+        Occ.using(ctx).update(RESOURCE)
+           .set(edited)                                      // the changed columns
+           .where(RESOURCE.ID.eq(edited.getId()))            // one row, by its primary key
+           .lockingPolicy(optimistic(RESOURCE.VERSION))      // the version edited was read with
+           .execute();
+    }
+
+    /**
+     * Renames every resource of a name at once, if each of them is still at {@code version}; otherwise
+     * renames none and names each row that moved on.
+     *
+     * @param name the current name
+     * @param newName the new name
+     * @param version the version every such row was read at
+     * @return how many rows were renamed
+     * @throws dev.occ.ConflictException naming every row whose version differs ({@code rows()})
+     */
+    public int renameEvery(String name, String newName, int version) {
+        return Occ.using(ctx).update(RESOURCE)
+                  .set(RESOURCE.NAME, newName)
+                  .where(RESOURCE.NAME.eq(name))                      // several rows, on purpose
+                  .lockingPolicy(everyRow(optimistic(RESOURCE.VERSION, version)))
+                  .execute();
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.occ.RetryPolicy;
 import dev.occ.postgres.TestDatabaseExtension;
 import dev.occ.samples.db.tables.records.ResourceRecord;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
@@ -46,6 +47,35 @@ class ResourceServiceTest {
                 () -> service.update(created.getId(), 1, "second", JSONB.valueOf("{}")));
         assertEquals(2, e.actualVersion());
         assertEquals("first", ctx.fetchValue(RESOURCE.NAME, RESOURCE.ID.eq(created.getId())));
+    }
+
+    @Test
+    void aSavedRecordIsLockedOnTheVersionItWasReadWith() {
+        ResourceService service = new ResourceService(ctx, RetryPolicy.defaults());
+        int id = service.create("read", JSONB.valueOf("{}")).getId();
+        ResourceRecord mine = ctx.fetchOne(RESOURCE, RESOURCE.ID.eq(id));
+        ResourceRecord theirs = ctx.fetchOne(RESOURCE, RESOURCE.ID.eq(id));
+        mine.setName("mine");
+        service.save(mine);
+        assertEquals(2, mine.getVersion(), "the record holds the stored version");
+        theirs.setName("theirs");
+        ConflictException e = assertThrows(ConflictException.class, () -> service.save(theirs));
+        assertEquals(1, e.expectedVersion());
+        assertEquals(2, e.actualVersion());
+        assertEquals("mine", ctx.fetchValue(RESOURCE.NAME, RESOURCE.ID.eq(id)));
+    }
+
+    @Test
+    void everyRowOfANameIsRenamedOrNone() {
+        ResourceService service = new ResourceService(ctx, RetryPolicy.defaults());
+        int a = service.create("batch", JSONB.valueOf("{}")).getId();
+        int b = service.create("batch", JSONB.valueOf("{}")).getId();
+        assertEquals(2, service.renameEvery("batch", "renamed", 1));
+        service.update(a, 2, "renamed", JSONB.valueOf("{\"moved\": true}"));
+        ConflictException e = assertThrows(ConflictException.class, () -> service.renameEvery("renamed", "again", 2));
+        assertEquals(List.of(new ConflictException.Row("id = " + a, 2, 3)), e.rows());
+        assertEquals(0, ctx.fetchCount(RESOURCE, RESOURCE.NAME.eq("again")), "none renamed");
+        assertEquals(2, ctx.fetchValue(RESOURCE.VERSION, RESOURCE.ID.eq(b)));
     }
 
     @Test

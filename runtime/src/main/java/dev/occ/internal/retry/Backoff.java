@@ -47,7 +47,7 @@ public record Backoff(Duration delay, Duration maxDelay, double jitter) {
             throw new IllegalArgumentException("attempt cannot be less than 1, but is " + attempt);
         }
         if (!(random >= 0 && random < 1)) {
-            throw new IllegalArgumentException("random must be at least 0 and less than 1, but is " + random);
+            throw new IllegalArgumentException("random cannot be outside [0, 1), but is " + random);
         }
         double longest = maxDelay.toNanos();
         // delay * 2^(attempt-1) in floating point: exact while it fits, infinite (then capped)

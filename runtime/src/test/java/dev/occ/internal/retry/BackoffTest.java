@@ -111,11 +111,11 @@ class BackoffTest {
 
         assertEquals("attempt cannot be less than 1, but is 0",
                 assertThrows(IllegalArgumentException.class, () -> backoff.delayAfter(0, 0.5)).getMessage());
-        assertEquals("random must be at least 0 and less than 1, but is 1.0",
+        assertEquals("random cannot be outside [0, 1), but is 1.0",
                 assertThrows(IllegalArgumentException.class, () -> backoff.delayAfter(1, 1.0)).getMessage());
-        assertEquals("random must be at least 0 and less than 1, but is -0.1",
+        assertEquals("random cannot be outside [0, 1), but is -0.1",
                 assertThrows(IllegalArgumentException.class, () -> backoff.delayAfter(1, -0.1)).getMessage());
-        assertEquals("random must be at least 0 and less than 1, but is NaN",
+        assertEquals("random cannot be outside [0, 1), but is NaN",
                 assertThrows(IllegalArgumentException.class, () -> backoff.delayAfter(1, Double.NaN)).getMessage());
         assertEquals("delay cannot be null",
                 assertThrows(NullPointerException.class, () -> new Backoff(null, ms(1), 0)).getMessage());
