@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.occ.postgres.TestDatabaseExtension;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,16 +23,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class EveryRowTest {
 
     @RegisterExtension
-    static final TestDatabaseExtension DATABASE = TestDatabaseExtension.migrated();
-    static final Databases.StatementCounter STATEMENTS = new Databases.StatementCounter();
-    static DSLContext ctx;
-    static LockingDSLContext db;
-
-    @BeforeAll
-    static void database() {
-        ctx = DATABASE.dsl(STATEMENTS);
-        db = Occ.using(ctx);
-    }
+    static final LockingDatabase DATABASE = LockingDatabase.migrated();
+    static final Databases.StatementCounter STATEMENTS = DATABASE.statements();
+    static final DSLContext ctx = DATABASE.ctx();
+    static final LockingDSLContext db = DATABASE.db();
 
     @BeforeEach
     void empty() {

@@ -6,27 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.occ.postgres.TestDatabaseExtension;
 import dev.occ.test.db.tables.records.ResourceRecord;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LockingDeleteTest {
 
     @RegisterExtension
-    static final TestDatabaseExtension DATABASE = TestDatabaseExtension.migrated();
-    static final Databases.StatementCounter STATEMENTS = new Databases.StatementCounter();
-    static DSLContext ctx;
-    static LockingDSLContext db;
-
-    @BeforeAll
-    static void database() {
-        ctx = DATABASE.dsl(STATEMENTS);
-        db = Occ.using(ctx);
-    }
+    static final LockingDatabase DATABASE = LockingDatabase.migrated();
+    static final Databases.StatementCounter STATEMENTS = DATABASE.statements();
+    static final DSLContext ctx = DATABASE.ctx();
+    static final LockingDSLContext db = DATABASE.db();
 
     private static ResourceRecord newResource() {
         return ctx.insertInto(RESOURCE, RESOURCE.NAME, RESOURCE.DATA).values("d", JSONB.valueOf("{}")).returning().fetchOne();

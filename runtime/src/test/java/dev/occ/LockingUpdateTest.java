@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.occ.postgres.TestDatabaseExtension;
 import dev.occ.test.db.tables.records.PlayerRecord;
 import dev.occ.test.db.tables.records.ResourceRecord;
 import java.time.OffsetDateTime;
@@ -21,29 +20,16 @@ import java.util.List;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.exception.DataChangedException;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class LockingUpdateTest {
 
     @RegisterExtension
-    static final TestDatabaseExtension DATABASE = TestDatabaseExtension.migrated();
-    static final Databases.StatementCounter STATEMENTS = new Databases.StatementCounter();
-    static DSLContext ctx;
-    static LockingDSLContext db;
-
-    @BeforeAll
-    static void database() {
-        ctx = DATABASE.dsl(STATEMENTS);
-        db = Occ.using(ctx);
-    }
-
-    @BeforeEach
-    void resetCounter() {
-        STATEMENTS.reset();
-    }
+    static final LockingDatabase DATABASE = LockingDatabase.migrated();
+    static final Databases.StatementCounter STATEMENTS = DATABASE.statements();
+    static final DSLContext ctx = DATABASE.ctx();
+    static final LockingDSLContext db = DATABASE.db();
 
     private static ResourceRecord newResource(String name) {
         return ctx.insertInto(RESOURCE, RESOURCE.NAME, RESOURCE.DATA)

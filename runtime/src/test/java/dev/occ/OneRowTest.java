@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.occ.postgres.TestDatabaseExtension;
 import dev.occ.test.db.tables.records.ResourceRecord;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +18,6 @@ import org.jooq.Record2;
 import org.jooq.Result;
 import org.jooq.TableField;
 import org.jooq.impl.DSL;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
@@ -32,21 +29,10 @@ import org.junit.jupiter.api.function.Executable;
 class OneRowTest {
 
     @RegisterExtension
-    static final TestDatabaseExtension DATABASE = TestDatabaseExtension.migrated();
-    static final Databases.StatementCounter STATEMENTS = new Databases.StatementCounter();
-    static DSLContext ctx;
-    static LockingDSLContext db;
-
-    @BeforeAll
-    static void database() {
-        ctx = DATABASE.dsl(STATEMENTS);
-        db = Occ.using(ctx);
-    }
-
-    @BeforeEach
-    void resetCounter() {
-        STATEMENTS.reset();
-    }
+    static final LockingDatabase DATABASE = LockingDatabase.migrated();
+    static final Databases.StatementCounter STATEMENTS = DATABASE.statements();
+    static final DSLContext ctx = DATABASE.ctx();
+    static final LockingDSLContext db = DATABASE.db();
 
     private static ResourceRecord newResource(String name) {
         return ctx.insertInto(RESOURCE, RESOURCE.NAME, RESOURCE.DATA).values(name, JSONB.valueOf("{}")).returning().fetchOne();

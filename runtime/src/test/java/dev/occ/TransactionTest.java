@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.occ.postgres.TestDatabaseExtension;
 import dev.occ.test.db.tables.records.PlayerRecord;
 import org.jooq.Configuration;
 import org.jooq.DSLContext;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,13 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class TransactionTest {
 
     @RegisterExtension
-    static final TestDatabaseExtension DATABASE = TestDatabaseExtension.migrated();
-    static DSLContext ctx;
-
-    @BeforeAll
-    static void database() {
-        ctx = DATABASE.dsl(new Databases.StatementCounter());
-    }
+    static final LockingDatabase DATABASE = LockingDatabase.migrated();
+    static final DSLContext ctx = DATABASE.ctx();
 
     private static PlayerRecord player(String name, int points) {
         Integer team = ctx.insertInto(TEAM, TEAM.NAME).values(name + "-team").returning(TEAM.ID).fetchOne().getId();
