@@ -2,6 +2,7 @@ package dev.occ;
 
 import org.jooq.Record;
 import org.jooq.Result;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A locked UPDATE with {@code RETURNING}: fetch the rows as the database stored them, including the
@@ -23,18 +24,20 @@ public interface LockedUpdateResultStep<R extends Record> {
     /**
      * Runs the UPDATE and returns the one updated row.
      *
-     * @return the updated row
-     * @throws ConflictException when no row was updated
-     * @throws org.jooq.exception.TooManyRowsException when more than one row was updated (the
-     *     updates stay applied unless the surrounding transaction rolls back)
+     * @return the updated row; {@code null} only under a {@linkplain PessimisticPolicy#skipLocked()
+     *     skip-locked} policy that found no row it could lock
+     * @throws ConflictException when no row was updated under an optimistic policy
+     * @throws org.jooq.exception.TooManyRowsException when more than one row was updated (only a
+     *     policy that names several rows can: {@code everyRow(..)} or a pessimistic one; the updates
+     *     stay applied unless the surrounding transaction rolls back)
      */
-    R fetchOne();
+    @Nullable R fetchOne();
 
     /**
      * Runs the UPDATE and returns the updated rows.
      *
-     * @return the updated rows, at least one
-     * @throws ConflictException when no row was updated
+     * @return the updated rows: at least one under an optimistic policy
+     * @throws ConflictException when no row was updated under an optimistic policy
      */
     Result<R> fetch();
 

@@ -1,8 +1,10 @@
 package dev.occ;
 
 import org.jooq.CheckReturnValue;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.Result;
 import org.jooq.Table;
 
 /**
@@ -49,6 +51,27 @@ public interface LockingDSLContext {
      */
     @CheckReturnValue
     <R extends Record> LockingDeleteWhereStep<R> delete(Table<R> table);
+
+    /**
+     * A locked read: the rows of {@code table} that {@code condition} names, locked as the policy
+     * says until the transaction ends ({@code select ... for update [nowait | skip locked]}). Only
+     * inside a transaction; with {@code skipLocked()} only the rows no other transaction holds.
+     *
+     * <pre>
+     * Result&lt;PlayerRecord&gt; mine = db.fetchLocked(PLAYER, PLAYER.TEAM_ID.eq(t), pessimistic(PLAYER).skipLocked());
+     * </pre>
+     *
+     * @param <R> the table's record type
+     * @param table the table to read
+     * @param condition the rows to read and lock
+     * @param policy how to lock them
+     * @return the rows, locked
+     * @throws NullPointerException when an argument is {@code null}
+     * @throws IllegalStateException when the context is not in a transaction (before any SQL runs)
+     * @throws IllegalArgumentException when the policy is on another table
+     * @throws LockNotAvailableException when a row cannot be locked ({@code noWait()} or the wait time)
+     */
+    <R extends Record> Result<R> fetchLocked(Table<R> table, Condition condition, PessimisticPolicy<R> policy);
 
     /**
      * The jOOQ context this one runs its statements on, for everything that needs no lock.

@@ -21,14 +21,16 @@ import org.jooq.Record;
  * cannot be given to {@code update(RESOURCE)}. Policies available today:
  * {@link Occ#optimistic(org.jooq.TableField, Object) optimistic(field, expected)},
  * {@link Occ#optimistic(VersionedRecord) optimistic(record)} and
- * {@link Occ#compareAndSet(org.jooq.TableField, Object) compareAndSet(field, expected)}.
- * Pessimistic policies ({@code FOR UPDATE}, {@code NOWAIT}, {@code SKIP LOCKED}) will be given to
- * the same {@code lockingPolicy(..)} step. The interface is sealed: policies come from {@link Occ}
+ * {@link Occ#compareAndSet(org.jooq.TableField, Object) compareAndSet(field, expected)},
+ * {@link Occ#optimistic(org.jooq.TableField) optimistic(field)} (after {@code set(record)}),
+ * {@link Occ#everyRow(LockingPolicy) everyRow(policy)} for several rows on purpose, and the
+ * {@linkplain PessimisticPolicy pessimistic} ones, {@link Occ#pessimistic(org.jooq.Table)
+ * pessimistic(table)} ({@code FOR UPDATE}, {@code NOWAIT}, {@code SKIP LOCKED}, a wait time). The interface is sealed: policies come from {@link Occ}
  * only, so that every statement knows how to run every policy.
  *
  * @param <R> the record type of the table the policy applies to
  */
-public sealed interface LockingPolicy<R extends Record> permits Policy {
+public sealed interface LockingPolicy<R extends Record> permits Policy, PessimisticPolicy {
 
     /**
      * A readable form, such as {@code optimistic("public"."resource"."version" = 3)}.

@@ -5,10 +5,12 @@ import dev.occ.internal.LockingDSLContextImpl;
 import dev.occ.internal.Names;
 import dev.occ.internal.OptimisticPolicy;
 import dev.occ.internal.OriginalVersionPolicy;
+import dev.occ.internal.PessimisticLock;
 import java.util.Objects;
 import org.jooq.Configuration;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.Table;
 import org.jooq.TableField;
 import org.jooq.impl.DSL;
 
@@ -183,6 +185,28 @@ public final class Occ {
      */
     public static <R extends Record> LockingPolicy<R> everyRow(LockingPolicy<R> policy) {
         return EveryRowPolicy.of(policy);
+    }
+
+    /**
+     * A row lock taken in the statement itself: {@code FOR UPDATE} of the rows the where clause
+     * names, waiting as long as it takes; {@code .noWait()}, {@code .skipLocked()},
+     * {@code .waitAtMost(..)}, {@code .forNoKeyUpdate()}, {@code .forShare()} and
+     * {@code .forKeyShare()} make the other variants. Only inside a transaction. See
+     * {@link PessimisticPolicy}.
+     *
+     * <pre>
+     * db.update(PLAYER).set(PLAYER.NUM_POINTS, PLAYER.NUM_POINTS.plus(2)).where(PLAYER.ID.eq(id))
+     *   .lockingPolicy(pessimistic(PLAYER).noWait()).execute();
+     * </pre>
+     *
+     * @param <R> the table's record type
+     * @param table the table whose rows are locked
+     * @return the policy
+     * @throws NullPointerException when {@code table} is {@code null}
+     * @throws IllegalArgumentException when the table has no primary key
+     */
+    public static <R extends Record> PessimisticPolicy<R> pessimistic(Table<R> table) {
+        return PessimisticLock.of(table);
     }
 
     /**

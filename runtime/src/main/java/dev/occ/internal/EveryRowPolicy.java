@@ -77,13 +77,8 @@ public final class EveryRowPolicy<R extends Record> extends Policy<R> {
         }
 
         @Override
-        public TableField<R, ?> column() {
-            return each.column();
-        }
-
-        @Override
-        public Object expected() {
-            return each.expected();
+        public @Nullable TableField<R, ?> versionColumn() {
+            return each.versionColumn();
         }
 
         @Override

@@ -3,9 +3,12 @@ package dev.occ.internal;
 import dev.occ.LockingDSLContext;
 import dev.occ.LockingDeleteWhereStep;
 import dev.occ.LockingUpdateSetFirstStep;
+import dev.occ.PessimisticPolicy;
 import java.util.Objects;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.Result;
 import org.jooq.Table;
 
 /** The one implementation of {@link LockingDSLContext}. */
@@ -26,6 +29,13 @@ public final class LockingDSLContextImpl implements LockingDSLContext {
     @Override
     public <R extends Record> LockingDeleteWhereStep<R> delete(Table<R> table) {
         return new LockingDeleteImpl<>(ctx, Objects.requireNonNull(table, "table cannot be null"));
+    }
+
+    @Override
+    public <R extends Record> Result<R> fetchLocked(Table<R> table, Condition condition, PessimisticPolicy<R> policy) {
+        Objects.requireNonNull(table, "table cannot be null");
+        Objects.requireNonNull(policy, "policy cannot be null");
+        return ((PessimisticLock<R>) policy).fetch(ctx, table, condition);
     }
 
     @Override

@@ -37,10 +37,12 @@ final class LockingDeleteImpl<R extends Record> extends LockingStatement<R, Lock
 
     @Override
     public int execute() {
-        int deleted = query().execute();
-        if (deleted == 0) {
-            throw conflict();
-        }
-        return deleted;
+        return run(() -> {
+            int deleted = query().execute();
+            if (deleted == 0) {
+                nothingWritten();
+            }
+            return deleted;
+        });
     }
 }

@@ -5,6 +5,7 @@ import dev.occ.LockingPolicy;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Query;
@@ -97,8 +98,17 @@ abstract class LockingStatement<R extends Record, C> implements Target<R> {
         return DSL.and(where, plan().check());
     }
 
-    final ConflictException conflict() {
-        return plan().explain(ctx, table, where);
+    /** Runs the statement as the plan says: {@link LockPlan#around}. */
+    final <T> T run(Supplier<T> statement) {
+        return plan().around(ctx, this, statement);
+    }
+
+    /** The statement wrote nothing: throws the plan's explanation, unless writing nothing is an outcome. */
+    final void nothingWritten() {
+        ConflictException conflict = plan().explain(ctx, table, where);
+        if (conflict != null) {
+            throw conflict;
+        }
     }
 
     /** The statement exactly as it runs, with the lock's check; built anew on each call. */

@@ -20,6 +20,7 @@ import org.jooq.Result;
 import org.jooq.Select;
 import org.jooq.SelectFieldOrAsterisk;
 import org.jooq.Table;
+import org.jooq.TableField;
 import org.jooq.UpdateQuery;
 import org.jooq.impl.DSL;
 import org.jspecify.annotations.Nullable;
@@ -111,10 +112,11 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
     @Override
     public LockedUpdate<R> lockingPolicy(LockingPolicy<R> lockingPolicy) {
         LockPlan<R> planned = plan(lockingPolicy);
-        if (planned.nextVersion() != null && assignments.containsKey(planned.column())) {
-            throw new IllegalStateException("update sets version column " + Names.column(planned.column())
+        TableField<R, ?> version = planned.versionColumn();
+        if (version != null && assignments.containsKey(version)) {
+            throw new IllegalStateException("update sets version column " + Names.column(version)
                     + " by hand, but " + planned + " moves it on itself; remove set("
-                    + planned.column().getName().toUpperCase() + ", ..) from the update");
+                    + version.getName().toUpperCase() + ", ..) from the update");
         }
         return this;
     }
@@ -146,9 +148,10 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
         LockPlan<R> p = plan();
         UpdateQuery<R> query = ctx.updateQuery(table);
         assignments.forEach((column, value) -> addValue(query, column, value));
+        TableField<R, ?> version = p.versionColumn();
         Field<?> next = p.nextVersion();
-        if (next != null) {
-            addValue(query, p.column(), next);
+        if (version != null && next != null) {
+            addValue(query, version, next);
         }
         query.addConditions(lockedWhere());
         List<SelectFieldOrAsterisk> returned = returned();
@@ -170,18 +173,20 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
 
     @Override
     public int execute() {
-        if (returned() != null) {
-            return run().size();
-        }
-        // [occ#6] a simple update runs on JDBC directly when that bypasses nothing configured
-        int updated = DirectUpdate.execute(ctx, table, assignments, lockedWhere(), plan(), this::query);
-        if (updated == DirectUpdate.NOT_TAKEN) {
-            updated = query().execute();
-        }
-        if (updated == 0) {
-            throw conflict();
-        }
-        return updated;
+        return run(() -> {
+            if (returned() != null) {
+                return returnedRows().size();
+            }
+            // [occ#6] a simple update runs on JDBC directly when that bypasses nothing configured
+            int updated = DirectUpdate.execute(ctx, table, assignments, lockedWhere(), plan(), this::query);
+            if (updated == DirectUpdate.NOT_TAKEN) {
+                updated = query().execute();
+            }
+            if (updated == 0) {
+                nothingWritten();
+            }
+            return updated;
+        });
     }
 
     @Override
@@ -197,8 +202,11 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
     }
 
     @Override
-    public R fetchOne() {
-        Result<R> rows = run();
+    public @Nullable R fetchOne() {
+        Result<R> rows = run(this::returnedRows);
+        if (rows.isEmpty()) {
+            return null; // a pessimistic plan found no row it could lock
+        }
         if (rows.size() > 1) {
             throw new org.jooq.exception.TooManyRowsException(rows.size() + " rows of "
                     + Names.table(table) + " were updated where one was expected; name one row in where(..)");
@@ -208,17 +216,18 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
 
     @Override
     public Result<R> fetch() {
-        return run();
+        return run(this::returnedRows);
     }
 
     /** Runs the statement with its {@code RETURNING} clause, and refreshes the record if there is one. */
-    private Result<R> run() {
+    private Result<R> returnedRows() {
         List<SelectFieldOrAsterisk> returned = returned();
         UpdateQuery<R> query = query();
         query.execute();
         Result<R> rows = query.getReturnedRecords();
         if (rows.isEmpty()) {
-            throw conflict();
+            nothingWritten();
+            return rows;
         }
         VersionedRecord<R, ?> record = plan().record();
         if (record != null && rows.size() == 1) {

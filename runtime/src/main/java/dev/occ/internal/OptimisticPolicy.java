@@ -41,10 +41,7 @@ public final class OptimisticPolicy<R extends Record> extends Policy<R> implemen
         this.kind = kind;
         this.record = record;
         this.check = column.eq(DSL.val(expected, column));
-        this.nextVersion = kind == null ? null : switch (kind) {
-            case COUNTER -> column.plus(DSL.inline(1));
-            case TIMESTAMP -> later(column);
-        };
+        this.nextVersion = kind == null ? null : nextValue(column, kind);
     }
 
     /**
@@ -113,6 +110,14 @@ public final class OptimisticPolicy<R extends Record> extends Policy<R> implemen
                 || temporal.get(ChronoField.NANO_OF_SECOND) % 1000 == 0;
     }
 
+    /** A version's next value: {@code v + 1}, or a timestamp later than before. */
+    static Field<?> nextValue(TableField<?, ?> column, VersionKind kind) {
+        return switch (kind) {
+            case COUNTER -> column.plus(DSL.inline(1));
+            case TIMESTAMP -> later(column);
+        };
+    }
+
     /** {@code greatest(current_timestamp, ts + 1 microsecond)}: later than before, also within one transaction. */
     private static <T> Field<T> later(Field<T> field) {
         return DSL.greatest(VersionTypes.now(field.getType()), field.plus(DSL.inline(ONE_MICROSECOND)));
@@ -134,14 +139,19 @@ public final class OptimisticPolicy<R extends Record> extends Policy<R> implemen
         }
     }
 
-    @Override
-    public TableField<R, ?> column() {
+    /** @return the checked column: the version column, or the compared column of a compare-and-set */
+    TableField<R, ?> column() {
         return column;
     }
 
-    @Override
-    public Object expected() {
+    /** @return the value the check expects */
+    Object expected() {
         return expected;
+    }
+
+    @Override
+    public @Nullable TableField<R, ?> versionColumn() {
+        return kind == null ? null : column;
     }
 
     @Override

@@ -69,7 +69,7 @@ final class UpdateShape {
         walk.parts.add(settings);
         walk.parts.add(table);
         walk.parts.add(plan.getClass());
-        walk.parts.add(plan.column());
+        walk.parts.add(plan.versionColumn());
         walk.parts.add(plan.versionKind());
         walk.parts.add(SET);
         for (Map.Entry<Field<?>, Field<?>> a : assignments.entrySet()) {

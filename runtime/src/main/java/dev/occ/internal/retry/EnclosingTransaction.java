@@ -73,6 +73,31 @@ public final class EnclosingTransaction {
         }
     }
 
+    /**
+     * Whether row locks taken on {@code configuration} last beyond the statement: it is a jOOQ
+     * transaction's configuration, or its connection is not in autocommit mode.
+     *
+     * @param configuration the configuration a pessimistic statement runs on
+     * @return {@code false} on an autocommit connection outside any jOOQ transaction
+     */
+    public static boolean holdsLocks(Configuration configuration) {
+        if (configuration.data(JOOQ_TRANSACTION_CONTEXT) != null) {
+            return true;
+        }
+        ConnectionProvider provider = configuration.connectionProvider();
+        Connection connection = provider.acquire();
+        if (connection == null) {
+            return true; // jOOQ reports the missing connection when the statement runs
+        }
+        try {
+            return !connection.getAutoCommit();
+        } catch (SQLException e) {
+            return true; // the statement will report what is wrong with the connection
+        } finally {
+            provider.release(connection);
+        }
+    }
+
     /** pgjdbc's transaction state of the connection: IDLE, OPEN or FAILED; {@code null} when unknown. */
     private static @Nullable String transactionState(Connection connection) {
         try {
