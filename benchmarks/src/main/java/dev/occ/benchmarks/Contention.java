@@ -1,9 +1,11 @@
 package dev.occ.benchmarks;
 
 import static dev.occ.Occ.optimistic;
+import static dev.occ.Occ.pessimistic;
 import static dev.occ.benchmarks.db.Tables.RESOURCE;
 
 import dev.occ.ConflictException;
+import dev.occ.LockingDSLContext;
 import dev.occ.Occ;
 import dev.occ.RetryPolicy;
 import java.sql.Connection;
@@ -36,6 +38,8 @@ final class Contention {
         OPTIMISTIC_DEFAULTS("occ optimistic + RetryPolicy.defaults()", "the same with RetryPolicy.defaults(): 5 attempts,"
                 + " backoff 5 ms .. 250 ms, jitter 0.5, at most 2 s"),
         PESSIMISTIC("pessimistic", "SELECT .. FOR UPDATE, then UPDATE, in one transaction"),
+        OCC_PESSIMISTIC("occ pessimistic", "occ's fetchLocked(.., pessimistic(RESOURCE)), then occ's UPDATE under"
+                + " pessimistic(RESOURCE), which moves the version on, in one transaction"),
         INCREMENT("plain increment", "one UPDATE .. SET n = n + 1 (autocommit): no read, nothing to lock");
 
         final String label;
@@ -219,6 +223,21 @@ final class Contention {
                                         .set(RESOURCE.DATA, counter(row.value2() + 1))
                                         .set(RESOURCE.VERSION, RESOURCE.VERSION.plus(1))
                                         .where(RESOURCE.ID.eq(id))
+                                        .execute();
+                            });
+                            ops++;
+                        }
+                        case OCC_PESSIMISTIC -> {
+                            ctx.transaction(cfg -> {
+                                LockingDSLContext db = Occ.using(cfg);
+                                // the locked read is the whole row: n is read from its document, {"n": 123}
+                                String data = db.fetchLocked(RESOURCE, RESOURCE.ID.eq(id), pessimistic(RESOURCE))
+                                        .get(0).getData().data();
+                                int n = Integer.parseInt(data.replaceAll("[^0-9]", ""));
+                                db.update(RESOURCE)
+                                        .set(RESOURCE.DATA, counter(n + 1))
+                                        .where(RESOURCE.ID.eq(id))
+                                        .lockingPolicy(pessimistic(RESOURCE))
                                         .execute();
                             });
                             ops++;

@@ -374,25 +374,29 @@ final class Report {
         line("%s Updates/s per cell: median (min .. max) of the repetitions.", CORES_NOTE);
         line("");
         line("| hot rows | threads | occ + RetryPolicy updates/s | retries / op | failed | occ + defaults() updates/s |"
-                + " retries / op | failed | pessimistic updates/s | plain increment updates/s | occ vs pessimistic |"
-                + " sums |");
-        line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+                + " retries / op | failed | pessimistic updates/s | occ pessimistic updates/s | plain increment updates/s |"
+                + " occ vs pessimistic | occ pessimistic vs pessimistic | sums |");
+        line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         for (int hot : Main.HOT_ROWS) {
             for (int threads : Main.THREADS) {
                 Contention.Cell o = r.cell(Contention.Strategy.OPTIMISTIC, hot, threads);
                 Contention.Cell d = r.cell(Contention.Strategy.OPTIMISTIC_DEFAULTS, hot, threads);
                 Contention.Cell p = r.cell(Contention.Strategy.PESSIMISTIC, hot, threads);
                 Contention.Cell i = r.cell(Contention.Strategy.INCREMENT, hot, threads);
-                if (o == null || d == null || p == null || i == null) {
+                Contention.Cell q = r.cell(Contention.Strategy.OCC_PESSIMISTIC, hot, threads);
+                if (o == null || d == null || p == null || i == null || q == null) {
                     continue;
                 }
-                boolean lost = o.lostUpdate() || d.lostUpdate() || p.lostUpdate() || i.lostUpdate();
-                line("| %d | %d | %s | %.3f | %d | %s | %.3f | %d | %s | %s | %+.0f%% | %s |", hot, threads,
+                boolean lost = o.lostUpdate() || d.lostUpdate() || p.lostUpdate() || i.lostUpdate() || q.lostUpdate();
+                line("| %d | %d | %s | %.3f | %d | %s | %.3f | %d | %s | %s | %s | %+.0f%% | %+.0f%% | %s |", hot, threads,
                         o.opsPerSecond().format("%,.0f"), o.retriesPerOp(), o.failures(),
                         d.opsPerSecond().format("%,.0f"), d.retriesPerOp(), d.failures(),
-                        p.opsPerSecond().format("%,.0f"), i.opsPerSecond().format("%,.0f"),
+                        p.opsPerSecond().format("%,.0f"), q.opsPerSecond().format("%,.0f"),
+                        i.opsPerSecond().format("%,.0f"),
                         (o.opsPerSecond().median() / p.opsPerSecond().median() - 1) * 100,
-                        lost ? "**LOST UPDATE**" : "exact (" + (o.ops() + d.ops() + p.ops() + i.ops()) + " updates)");
+                        (q.opsPerSecond().median() / p.opsPerSecond().median() - 1) * 100,
+                        lost ? "**LOST UPDATE**"
+                                : "exact (" + (o.ops() + d.ops() + p.ops() + i.ops() + q.ops()) + " updates)");
             }
         }
         line("");
