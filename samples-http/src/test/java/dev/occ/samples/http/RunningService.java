@@ -15,7 +15,6 @@ import org.jooq.ExecuteContext;
 import org.jooq.ExecuteListener;
 import org.jooq.ExecuteListenerProvider;
 import org.jooq.impl.DefaultExecuteListenerProvider;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -28,11 +27,11 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The service, started for a test class on a random port on its own database, with a real HTTP
- * client ({@link HttpClient}). It also records every SQL statement jOOQ's execute listeners see, to
+ * The service on a random port on its own database, started once for all test classes of the JVM
+ * (and closed when JUnit finishes), with a real HTTP client ({@link HttpClient}). It also records every SQL statement jOOQ's execute listeners see, to
  * tell occ's direct path (which they do not see) from jOOQ's.
  */
-final class RunningService implements BeforeAllCallback, AfterAllCallback {
+final class RunningService implements BeforeAllCallback {
 
     /** The SQL of every statement jOOQ's execute listeners saw, in order. */
     static final List<String> SEEN = new CopyOnWriteArrayList<>();
@@ -41,6 +40,14 @@ final class RunningService implements BeforeAllCallback, AfterAllCallback {
 
     private ConfigurableApplicationContext context;
     private int port;
+
+    /** The started application, closed by JUnit at the end of the run. */
+    private record Started(ConfigurableApplicationContext context) implements ExtensionContext.Store.CloseableResource {
+        @Override
+        public void close() {
+            context.close();
+        }
+    }
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     /** Registers a listener beside Spring Boot's exception translator. */
@@ -61,16 +68,12 @@ final class RunningService implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext extension) {
-        context = new SpringApplicationBuilder(ResourceApplication.class, SeenStatements.class)
-                .run("--server.port=0");
+        context = extension.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+                .getOrComputeIfAbsent(RunningService.class, k -> new Started(
+                        new SpringApplicationBuilder(ResourceApplication.class, SeenStatements.class)
+                                .run("--server.port=0")), Started.class)
+                .context();
         port = ((WebServerApplicationContext) context).getWebServer().getPort();
-    }
-
-    @Override
-    public void afterAll(ExtensionContext extension) {
-        if (context != null) {
-            context.close();
-        }
     }
 
     /** @return the service's address, such as {@code http://localhost:41234} */
