@@ -3,6 +3,7 @@ package dev.occ.samples.http;
 import dev.occ.samples.db.tables.records.ResourceRecord;
 import java.net.URI;
 import java.util.List;
+import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -86,7 +87,8 @@ public class ResourceController {
     public ResponseEntity<ResourceView> replace(@PathVariable int id,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
             @RequestBody JsonNode body) {
-        return write(id, ifMatch, ResourceInput.parse(body, true));
+        return write(id, ifMatch, ResourceInput.parse(body, true),
+                (version, input) -> repository.replace(id, version, input.name(), input.data()));
     }
 
     /**
@@ -102,7 +104,8 @@ public class ResourceController {
     public ResponseEntity<ResourceView> patch(@PathVariable int id,
             @RequestHeader(name = HttpHeaders.IF_MATCH, required = false) @Nullable String ifMatch,
             @RequestBody JsonNode body) {
-        return write(id, ifMatch, ResourceInput.parse(body, false));
+        return write(id, ifMatch, ResourceInput.parse(body, false),
+                (version, input) -> repository.patch(id, version, input.changes()));
     }
 
     /**
@@ -123,9 +126,11 @@ public class ResourceController {
         return ResponseEntity.status(HttpStatus.NO_CONTENT).build();
     }
 
-    private ResponseEntity<ResourceView> write(int id, @Nullable String ifMatch, ResourceInput input) {
+    /** Resolves the expected version, then writes with it; occ's conflict goes to {@link ConflictAdvice}. */
+    private ResponseEntity<ResourceView> write(int id, @Nullable String ifMatch, ResourceInput input,
+            BiFunction<Integer, ResourceInput, ResourceRecord> writer) {
         ExpectedVersion expected = ExpectedVersion.resolve(ifMatch, input.version(), () -> currentVersion(id));
-        return ok(repository.update(id, expected.version(), input.changes()));
+        return ok(writer.apply(expected.version(), input));
     }
 
     private java.util.Optional<Integer> currentVersion(int id) {

@@ -8,6 +8,7 @@ import static dev.occ.samples.db.Tables.RESOURCE;
 import dev.occ.LockingDSLContext;
 import dev.occ.Occ;
 import dev.occ.RetryPolicy;
+import dev.occ.samples.ResourceService;
 import dev.occ.samples.db.tables.records.PlayerRecord;
 import dev.occ.samples.db.tables.records.ResourceRecord;
 import java.util.List;
@@ -32,6 +33,8 @@ public class ResourceRepository {
 
     private final DSLContext ctx;
     private final RetryPolicy retry;
+    /** The samples' create and update, the README's examples, on Spring Boot's context. */
+    private final ResourceService samples;
 
     /**
      * @param ctx Spring Boot's jOOQ context
@@ -40,6 +43,7 @@ public class ResourceRepository {
     public ResourceRepository(DSLContext ctx, RetryPolicy retry) {
         this.ctx = ctx;
         this.retry = retry;
+        this.samples = new ResourceService(ctx, retry);
     }
 
     /**
@@ -50,7 +54,22 @@ public class ResourceRepository {
      * @return the stored row
      */
     public ResourceRecord create(String name, JSONB data) {
-        return ctx.insertInto(RESOURCE, RESOURCE.NAME, RESOURCE.DATA).values(name, data).returning().fetchOne();
+        return samples.create(name, data);
+    }
+
+    /**
+     * Replaces name and data if the row is still at version {@code expected}, in one statement
+     * ({@link ResourceService#update}).
+     *
+     * @param id the resource
+     * @param expected the version the client read
+     * @param name the new name
+     * @param data the new document
+     * @return the row as stored, whose version is the next ETag
+     * @throws dev.occ.ConflictException when the row is gone or at another version
+     */
+    public ResourceRecord replace(int id, int expected, String name, JSONB data) {
+        return samples.update(id, expected, name, data);
     }
 
     /**
@@ -67,7 +86,7 @@ public class ResourceRepository {
     }
 
     /**
-     * Writes the given columns if the row is still at version {@code expected}, in one statement:
+     * Writes some columns if the row is still at version {@code expected}, in one statement:
      * {@code UPDATE resource SET ..., version = version + 1 WHERE id = ? AND version = ? RETURNING *}.
      *
      * @param id the resource
@@ -76,7 +95,7 @@ public class ResourceRepository {
      * @return the row as stored, whose version is the next ETag
      * @throws dev.occ.ConflictException when the row is gone or at another version
      */
-    public ResourceRecord update(int id, int expected, Map<Field<?>, Object> changes) {
+    public ResourceRecord patch(int id, int expected, Map<Field<?>, Object> changes) {
         return Occ.using(ctx).update(RESOURCE)
                 .set(changes)
                 .where(RESOURCE.ID.eq(id))

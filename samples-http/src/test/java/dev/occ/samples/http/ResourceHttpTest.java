@@ -35,6 +35,10 @@ class ResourceHttpTest {
         return RunningService.json(r).get("id").asInt();
     }
 
+    private static HttpResponse<String> put(int id, String body, String ifMatch) {
+        return SERVICE.send("PUT", "/resources/" + id, body, Map.of("If-Match", ifMatch));
+    }
+
     private String row(int id) {
         HttpResponse<String> r = SERVICE.send("GET", "/resources/" + id, null);
         assertEquals(200, r.statusCode(), r.body());
@@ -113,8 +117,7 @@ class ResourceHttpTest {
     @Test
     void putWithCurrentIfMatchReturnsTheNewEtag() {
         int id = create("put");
-        HttpResponse<String> r = SERVICE.send("PUT", "/resources/" + id, "{\"name\": \"put 2\", \"data\": [1, 2]}",
-                Map.of("If-Match", "\"1\""));
+        HttpResponse<String> r = put(id, "{\"name\": \"put 2\", \"data\": [1, 2]}", "\"1\"");
         assertEquals(200, r.statusCode(), r.body());
         assertEquals("\"2\"", r.headers().firstValue("ETag").orElse(""));
         JsonNode body = RunningService.json(r);
@@ -126,11 +129,9 @@ class ResourceHttpTest {
     @Test
     void staleIfMatchIs412AndLeavesTheRow() {
         int id = create("stale if-match");
-        assertEquals(200, SERVICE.send("PUT", "/resources/" + id, "{\"name\": \"first\", \"data\": 1}",
-                Map.of("If-Match", "\"1\"")).statusCode());
+        assertEquals(200, put(id, "{\"name\": \"first\", \"data\": 1}", "\"1\"").statusCode());
         String before = row(id);
-        assertModified(412, 2, SERVICE.send("PUT", "/resources/" + id, "{\"name\": \"second\", \"data\": 2}",
-                Map.of("If-Match", "\"1\"")));
+        assertModified(412, 2, put(id, "{\"name\": \"second\", \"data\": 2}", "\"1\""));
         assertModified(412, 2, SERVICE.send("PATCH", "/resources/" + id, "{\"name\": \"second\"}",
                 Map.of("If-Match", "\"1\"")));
         assertModified(412, 2, SERVICE.send("DELETE", "/resources/" + id, null, Map.of("If-Match", "\"1\"")));
@@ -167,7 +168,7 @@ class ResourceHttpTest {
         assertProblem(428, SERVICE.send("PATCH", "/resources/" + id, "{\"name\": \"x\"}"));
         assertProblem(428, SERVICE.send("DELETE", "/resources/" + id, null));
         // If-Match: * matches any version, so it does not name one
-        assertProblem(428, SERVICE.send("PUT", "/resources/" + id, "{\"name\": \"x\", \"data\": 1}", Map.of("If-Match", "*")));
+        assertProblem(428, put(id, "{\"name\": \"x\", \"data\": 1}", "*"));
         assertProblem(428, SERVICE.send("DELETE", "/resources/" + id, null, Map.of("If-Match", "*")));
         assertEquals(before, row(id));
     }
@@ -175,12 +176,10 @@ class ResourceHttpTest {
     @Test
     void ifMatchStarDefersToTheBodyVersion() {
         int id = create("star");
-        HttpResponse<String> ok = SERVICE.send("PUT", "/resources/" + id, "{\"name\": \"x\", \"data\": 1, \"version\": 1}",
-                Map.of("If-Match", "*"));
+        HttpResponse<String> ok = put(id, "{\"name\": \"x\", \"data\": 1, \"version\": 1}", "*");
         assertEquals(200, ok.statusCode(), ok.body());
         // the version came from the body: a stale one is 409, not 412
-        assertModified(409, 2, SERVICE.send("PUT", "/resources/" + id, "{\"name\": \"y\", \"data\": 1, \"version\": 1}",
-                Map.of("If-Match", "*")));
+        assertModified(409, 2, put(id, "{\"name\": \"y\", \"data\": 1, \"version\": 1}", "*"));
     }
 
     @Test
@@ -188,17 +187,14 @@ class ResourceHttpTest {
         int id = create("weak");
         String before = row(id);
         // RFC 9110 13.1.1: If-Match uses the strong comparison, so W/"1" does not match version 1
-        assertModified(412, 1, SERVICE.send("PUT", "/resources/" + id, "{\"name\": \"x\", \"data\": 1}",
-                Map.of("If-Match", "W/\"1\"")));
+        assertModified(412, 1, put(id, "{\"name\": \"x\", \"data\": 1}", "W/\"1\""));
         assertModified(412, 1, SERVICE.send("DELETE", "/resources/" + id, null, Map.of("If-Match", "W/\"1\"")));
         assertEquals(before, row(id));
         // a list matches when one of its strong tags is current
-        HttpResponse<String> r = SERVICE.send("PUT", "/resources/" + id, "{\"name\": \"x\", \"data\": 1}",
-                Map.of("If-Match", "W/\"1\", \"7\", \"1\""));
+        HttpResponse<String> r = put(id, "{\"name\": \"x\", \"data\": 1}", "W/\"1\", \"7\", \"1\"");
         assertEquals(200, r.statusCode(), r.body());
         assertEquals("\"2\"", r.headers().firstValue("ETag").orElse(""));
-        assertModified(412, 2, SERVICE.send("PUT", "/resources/" + id, "{\"name\": \"y\", \"data\": 1}",
-                Map.of("If-Match", "\"1\", \"3\"")));
+        assertModified(412, 2, put(id, "{\"name\": \"y\", \"data\": 1}", "\"1\", \"3\""));
     }
 
     @Test
@@ -217,7 +213,7 @@ class ResourceHttpTest {
         assertField("version", SERVICE.send("DELETE", "/resources/" + id + "?version=one", null));
         assertField("body", SERVICE.send("PATCH", "/resources/" + id, "{\"version\": 1}"));
         assertField("body", SERVICE.send("POST", "/resources", "[1, 2]"));
-        assertField("If-Match", SERVICE.send("PUT", "/resources/" + id, "{\"name\": \"x\", \"data\": 1}", Map.of("If-Match", "1")));
+        assertField("If-Match", put(id, "{\"name\": \"x\", \"data\": 1}", "1"));
         assertField("version", SERVICE.send("PUT", "/resources/" + id, "{\"name\": \"x\", \"data\": 1, \"version\": 2}", current));
         assertEquals(before, row(id));
     }
