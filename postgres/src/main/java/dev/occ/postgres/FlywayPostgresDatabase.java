@@ -1,17 +1,37 @@
 package dev.occ.postgres;
 
 import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.JarURLConnection;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
+import org.jooq.ConnectionProvider;
 import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 import org.jooq.codegen.GeneratorException;
 import org.jooq.meta.Definition;
 import org.jooq.meta.TableDefinition;
@@ -56,6 +76,8 @@ import org.jooq.tools.JooqLogger;
  * <p>Flyway's own history table ({@value #FLYWAY_HISTORY_TABLE}) is an artefact of this database,
  * not of the user's schema, so no class is generated for it. Each generation run migrates a database
  * of its own and drops it when jOOQ closes this database, so an edited migration is always seen.
+ * {@link #migrationsDigest()} digests the migrations without a database, for generators that skip
+ * generation when nothing changed.
  */
 public class FlywayPostgresDatabase extends PostgresDatabase {
 
@@ -70,12 +92,17 @@ public class FlywayPostgresDatabase extends PostgresDatabase {
 
     private static final String FLYWAY_PREFIX = "flyway.";
     private static final String FILESYSTEM_PREFIX = "filesystem:";
+    private static final String CLASSPATH_PREFIX = "classpath:";
     private static final AtomicInteger COUNTER = new AtomicInteger();
     /** Tells this JVM's databases from those of other machines' JVMs on a shared server. */
     private static final String JVM = ProcessHandle.current().pid() + "_"
             + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
     private static final JooqLogger log = JooqLogger.getLogger(FlywayPostgresDatabase.class);
 
+    /** Set by {@link #deferMigrationOnThisThread()}, taken by the next database created on the thread. */
+    private static final ThreadLocal<Boolean> DEFER_MIGRATION = new ThreadLocal<>();
+
+    private final boolean deferred;
     private Connection ownConnection;
     private PostgresServer server;
     private String databaseName;
@@ -85,6 +112,8 @@ public class FlywayPostgresDatabase extends PostgresDatabase {
      * {@code <database><name>}.
      */
     public FlywayPostgresDatabase() {
+        deferred = DEFER_MIGRATION.get() != null;
+        DEFER_MIGRATION.remove();
         addFilter(FlywayPostgresDatabase::isFlywayHistory);
     }
 
@@ -93,7 +122,34 @@ public class FlywayPostgresDatabase extends PostgresDatabase {
     }
 
     /**
-     * Gives jOOQ-meta its {@code DSLContext}, creating and migrating the database on first use.
+     * Lets the next {@code FlywayPostgresDatabase} created on this thread wait with creating and
+     * migrating its database until a statement needs it, or until {@link #migrate()}. jOOQ's
+     * {@code GenerationTool} creates the generator first, then the database, and asks the database
+     * for a connection before the generator runs: a generator that can tell without a database that
+     * its classes are up to date (occ's {@code OccGenerator}) calls this from its constructor, so
+     * that PostgreSQL is then neither started nor contacted, and calls {@link #migrate()} when it
+     * does generate. Without it, the database is migrated when jOOQ first asks for a connection, so
+     * that any generator sees a migration failure as the first and only error.
+     */
+    public static void deferMigrationOnThisThread() {
+        DEFER_MIGRATION.set(Boolean.TRUE);
+    }
+
+    /**
+     * Creates and migrates the database now, unless that is done already.
+     *
+     * @throws GeneratorException when a location does not exist, or when the database cannot be
+     *     created or migrated
+     */
+    public void migrate() {
+        if (ownConnection == null) {
+            connect();
+        }
+    }
+
+    /**
+     * Gives jOOQ-meta its {@code DSLContext}, creating and migrating the database on first use (or,
+     * after {@link #deferMigrationOnThisThread()}, at the first statement).
      *
      * @return a context on the migrated database
      * @throws GeneratorException when a {@code <jdbc>} connection was configured, when a location
@@ -103,13 +159,32 @@ public class FlywayPostgresDatabase extends PostgresDatabase {
     protected DSLContext create0() {
         Connection given = getConnection();
         if (given == null) {
+            if (deferred) {
+                // [occ#11] an up-to-date generation runs no statement, and needs no PostgreSQL
+                return DSL.using(new ConnectingProvider(), SQLDialect.POSTGRES);
+            }
             connect(); // sets the connection, so jOOQ-meta's own getConnection() calls see it too
-        } else if (given != null && given != ownConnection) {
+        } else if (given != ownConnection) {
             throw new GeneratorException("occ: " + FlywayPostgresDatabase.class.getName()
                     + " creates and migrates its own PostgreSQL database; remove the <jdbc> element"
                     + " from the code generator configuration (set OCC_JDBC_URL to use an existing server)");
         }
         return super.create0();
+    }
+
+    /** Creates and migrates the database when jOOQ-meta first acquires a connection. */
+    private final class ConnectingProvider implements ConnectionProvider {
+
+        @Override
+        public Connection acquire() {
+            migrate();
+            return ownConnection;
+        }
+
+        @Override
+        public void release(Connection connection) {
+            // the connection stays open until close()
+        }
     }
 
     private void connect() {
@@ -184,6 +259,95 @@ public class FlywayPostgresDatabase extends PostgresDatabase {
                     + " e.g. " + DEFAULT_LOCATIONS);
         }
         return result;
+    }
+
+    /**
+     * A digest of every file the configured Flyway locations hold, read without connecting to any
+     * database: each {@code filesystem:} location's files (recursively, by relative path and content)
+     * and each {@code classpath:} location's resources, from directories and jars on the context class
+     * loader. Two calls give the same digest exactly when the migrations Flyway would find are the
+     * same, so a generator can tell that a schema generated before is still current without starting
+     * PostgreSQL.
+     *
+     * @return a lower-case hex SHA-256 digest
+     * @throws GeneratorException when a location does not exist or cannot be read
+     */
+    public String migrationsDigest() {
+        MessageDigest digest = sha256();
+        for (String location : locations()) {
+            update(digest, "location", location);
+            try {
+                if (location.startsWith(FILESYSTEM_PREFIX)) {
+                    digestDirectory(digest, Path.of(location.substring(FILESYSTEM_PREFIX.length())));
+                } else {
+                    digestClasspath(digest, location.startsWith(CLASSPATH_PREFIX)
+                            ? location.substring(CLASSPATH_PREFIX.length()) : location);
+                }
+            } catch (IOException | UncheckedIOException e) {
+                throw new GeneratorException("occ: could not read the Flyway location " + location + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static void digestDirectory(MessageDigest digest, Path root) throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(root)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path file : files) {
+            update(digest, "file", root.relativize(file).toString().replace(File.separatorChar, '/'));
+            digest.update(Files.readAllBytes(file));
+        }
+    }
+
+    private static void digestClasspath(MessageDigest digest, String path) throws IOException {
+        String prefix = path.replaceAll("^/+", "").replaceAll("/*$", "/");
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+            loader = FlywayPostgresDatabase.class.getClassLoader();
+        }
+        List<URL> roots = Collections.list(loader.getResources(prefix.substring(0, prefix.length() - 1)));
+        for (URL root : roots) {
+            update(digest, "root", root.toString());
+            if ("file".equals(root.getProtocol())) {
+                try {
+                    digestDirectory(digest, Path.of(root.toURI()));
+                } catch (URISyntaxException e) {
+                    throw new IOException(e);
+                }
+            } else if ("jar".equals(root.getProtocol())) {
+                JarURLConnection connection = (JarURLConnection) root.openConnection();
+                connection.setUseCaches(false);
+                try (JarFile jar = connection.getJarFile()) {
+                    List<JarEntry> entries = Collections.list(jar.entries()).stream()
+                            .filter(e -> !e.isDirectory() && e.getName().startsWith(prefix))
+                            .sorted(Comparator.comparing(JarEntry::getName)).toList();
+                    for (JarEntry entry : entries) {
+                        update(digest, "file", entry.getName());
+                        try (InputStream in = jar.getInputStream(entry)) {
+                            digest.update(in.readAllBytes());
+                        }
+                    }
+                }
+            } else {
+                // a location occ cannot list: digest something that differs every time, so it regenerates
+                update(digest, "unlistable", root + " " + System.nanoTime());
+            }
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+
+    private static void update(MessageDigest digest, String kind, String value) {
+        digest.update((kind + "\0" + value + "\0").getBytes(StandardCharsets.UTF_8));
     }
 
     private Map<String, String> flywayProperties() {
