@@ -85,6 +85,11 @@ public class OccGenerator extends JavaGenerator {
         // [occ#11] GenerationTool creates the database next and asks it for a connection before
         // generate(): an up-to-date generation must not start PostgreSQL
         FlywayPostgresDatabase.deferMigrationOnThisThread();
+        if (!log.isInfoEnabled()) {
+            // [occ#11] a quiet build (mvn -q) prints nothing but errors: not jOOQ's banner and tip either
+            System.getProperties().putIfAbsent("org.jooq.no-logo", "true");
+            System.getProperties().putIfAbsent("org.jooq.no-tips", "true");
+        }
     }
 
     /**

@@ -190,11 +190,13 @@ public class FlywayPostgresDatabase extends PostgresDatabase {
     private void connect() {
         List<String> locations = locations();
         registerDriver();
-        server = Postgres.server();
+        server = Postgres.server(log::info);
         databaseName = "occ_codegen_" + JVM + "_" + COUNTER.incrementAndGet();
         execute("create database " + databaseName);
         try {
-            Flyway.configure(Thread.currentThread().getContextClassLoader())
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            Flyway.configure(loader)
+                    .loggers(loggers(loader))
                     .configuration(flywayProperties())
                     .dataSource(server.jdbcUrl(databaseName), server.user(), server.password())
                     .locations(locations.toArray(String[]::new))
@@ -208,6 +210,20 @@ public class FlywayPostgresDatabase extends PostgresDatabase {
                     + " for code generation: " + e.getMessage(), e);
         }
         setConnection(ownConnection); // calls create0() again, which now finds the connection
+    }
+
+    /**
+     * Flyway's loggers: SLF4J where it is present (always in a Maven build, whose log level then
+     * applies to Flyway's lines too, so that {@code mvn -q} silences them), else Flyway's own choice
+     * (which falls back to java.util.logging). A {@code flyway.loggers} property overrides it.
+     */
+    private static String[] loggers(ClassLoader loader) {
+        try {
+            Class.forName("org.slf4j.LoggerFactory", false, loader);
+            return new String[] {"slf4j"};
+        } catch (ClassNotFoundException | LinkageError e) {
+            return new String[] {"auto"};
+        }
     }
 
     /**

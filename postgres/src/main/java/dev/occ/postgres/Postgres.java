@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /**
  * Finds the PostgreSQL server that occ's tests, samples and code generation run against: one per
@@ -34,7 +35,19 @@ public final class Postgres {
      * @return the server
      * @throws IllegalStateException when no way to provide PostgreSQL works here
      */
-    public static synchronized PostgresServer server() {
+    public static PostgresServer server() {
+        return server(System.out::println);
+    }
+
+    /**
+     * The JVM's server, as {@link #server()} finds it, saying once through {@code announce} which way
+     * was chosen (a build tool's logger, for example, so that its log level applies).
+     *
+     * @param announce told once per JVM, e.g. {@code "occ: using PostgreSQL 15.10 (embedded server ...)"}
+     * @return the server
+     * @throws IllegalStateException when no way to provide PostgreSQL works here
+     */
+    public static synchronized PostgresServer server(Consumer<String> announce) {
         if (server == null) {
             if (failure != null) {
                 // Searching again would fail again, slowly, once per test class: repeat the first answer.
@@ -47,7 +60,7 @@ public final class Postgres {
                         : new IllegalStateException(e.getMessage(), e);
                 throw e;
             }
-            System.out.println("occ: using " + server);
+            announce.accept("occ: using " + server);
         }
         return server;
     }
