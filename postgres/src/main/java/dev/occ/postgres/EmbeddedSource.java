@@ -27,14 +27,16 @@ import java.util.stream.Stream;
  * cleaned up by the next one.
  *
  * <p>The server trusts every connection from 127.0.0.1 as its superuser {@value #SUPERUSER}: it is
- * a test server, reachable only from this machine, and gone when the JVM exits.
+ * a test server, reachable only from this machine, and gone when the JVM exits. The superuser is
+ * named {@code postgres}, as in a default installation, so that pg_dump-style migrations
+ * ({@code ALTER ... OWNER TO postgres}) run unchanged.
  */
 final class EmbeddedSource implements PostgresSource {
 
     /** A {@code bin} directory to use, or {@code none} to ignore the machine's installations. */
     static final String INSTALLATION = "occ.postgres.installation";
     static final String DIRECTORY_PREFIX = "occ-pg-";
-    static final String SUPERUSER = "occ";
+    static final String SUPERUSER = "postgres";
     static final String ZONKY_ARCHIVE = "postgres-linux-x86_64.txz";
     private static final int START_ATTEMPTS = 3;
     private static final Path DEBIAN_INSTALLATIONS = Path.of("/usr/lib/postgresql");
