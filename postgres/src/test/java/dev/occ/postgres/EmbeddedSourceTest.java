@@ -101,7 +101,13 @@ class EmbeddedSourceTest {
             assertEquals(Optional.empty(), EmbeddedSource.installedBinaries());
             System.setProperty(EmbeddedSource.INSTALLATION, empty.toString());
             IllegalStateException e = assertThrows(IllegalStateException.class, EmbeddedSource::installedBinaries);
-            assertTrue(e.getMessage().contains(empty.toString()) && e.getMessage().contains("initdb"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("-Docc.postgres.installation is " + empty + ", but that directory"
+                    + " lacks initdb, pg_ctl or postgres"), e.getMessage());
+            // [occ#11] the message names the setting the user actually made
+            IllegalStateException fromVariable = assertThrows(IllegalStateException.class,
+                    () -> EmbeddedSource.installedBinaries(null, empty.toString()));
+            assertTrue(fromVariable.getMessage().startsWith("the environment variable OCC_POSTGRES_INSTALLATION is "
+                    + empty + ", but"), fromVariable.getMessage());
         } finally {
             if (previous == null) {
                 System.clearProperty(EmbeddedSource.INSTALLATION);
