@@ -3,11 +3,14 @@ package dev.occ.codegen;
 import dev.occ.VersionKind;
 import dev.occ.postgres.FlywayPostgresDatabase;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.net.JarURLConnection;
 import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,15 +18,19 @@ import java.security.CodeSource;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.jooq.Constants;
 import org.jooq.codegen.Generator;
+import org.jooq.codegen.GeneratorException;
 import org.jooq.codegen.GeneratorStrategy;
 import org.jooq.codegen.MatcherStrategy;
 import org.jooq.meta.AbstractDatabase;
@@ -33,8 +40,8 @@ import org.jooq.meta.Database;
  * Whether the classes in a generator's target package are still what a generation from the same
  * inputs would write, so that generation can be skipped without starting or contacting PostgreSQL.
  *
- * <p>The inputs, digested together: the Flyway migrations (by
- * {@link FlywayPostgresDatabase#migrationsDigest()}, which reads files, not a database), the
+ * <p>The inputs, digested together: the Flyway migrations (every file of each of
+ * {@link FlywayPostgresDatabase#locations()}, read as files, not from a database), the
  * generator's and the database's configuration as jOOQ's {@code GenerationTool} handed them over, and
  * occ's own code (the jars, or class directories, of occ-codegen, occ-postgres and occ-runtime) with
  * jOOQ's version. After each generation the digest is written to a stamp file beside the generated
@@ -53,6 +60,8 @@ final class UpToDate {
     static final String FORCE = "occ.codegen.force";
 
     private static final String INPUTS = "inputs=";
+    private static final String FILESYSTEM = "filesystem:";
+    private static final String CLASSPATH = "classpath:";
     private static final String OUTPUT = "output=";
 
     private final Path stamp;
@@ -90,7 +99,7 @@ final class UpToDate {
         MessageDigest digest = sha256();
         update(digest, "occ", occDigest());
         update(digest, "configuration", configuration);
-        update(digest, "migrations", flyway.migrationsDigest());
+        update(digest, "migrations", migrationsDigest(flyway.locations()));
         return new UpToDate(stamp, packageDir, HexFormat.of().formatHex(digest.digest()), null);
     }
 
@@ -155,6 +164,65 @@ final class UpToDate {
             Files.writeString(stamp, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("occ: could not write " + stamp + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Every file the Flyway locations hold: each {@code filesystem:} location's files (recursively,
+     * by relative path and content) and each {@code classpath:} location's resources, from
+     * directories and jars on the context class loader.
+     */
+    private static String migrationsDigest(List<String> locations) {
+        MessageDigest digest = sha256();
+        for (String location : locations) {
+            update(digest, "location", location);
+            try {
+                if (location.startsWith(FILESYSTEM)) {
+                    digestFiles(digest, Path.of(location.substring(FILESYSTEM.length())));
+                } else {
+                    digestClasspath(digest, location.startsWith(CLASSPATH)
+                            ? location.substring(CLASSPATH.length()) : location);
+                }
+            } catch (IOException | UncheckedIOException e) {
+                throw new GeneratorException("occ: could not read the Flyway location " + location + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static void digestClasspath(MessageDigest digest, String path) throws IOException {
+        String prefix = path.replaceAll("^/+", "").replaceAll("/*$", "/");
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+            loader = UpToDate.class.getClassLoader();
+        }
+        for (URL root : Collections.list(loader.getResources(prefix.substring(0, prefix.length() - 1)))) {
+            update(digest, "root", root.toString());
+            if ("file".equals(root.getProtocol())) {
+                try {
+                    digestFiles(digest, Path.of(root.toURI()));
+                } catch (URISyntaxException e) {
+                    throw new IOException(e);
+                }
+            } else if ("jar".equals(root.getProtocol())) {
+                JarURLConnection connection = (JarURLConnection) root.openConnection();
+                connection.setUseCaches(false); // a JarFile of its own, which closing does not take from others
+                try (JarFile jar = connection.getJarFile()) {
+                    List<JarEntry> entries = Collections.list(jar.entries()).stream()
+                            .filter(e -> !e.isDirectory() && e.getName().startsWith(prefix))
+                            .sorted(Comparator.comparing(JarEntry::getName)).toList();
+                    for (JarEntry entry : entries) {
+                        update(digest, "file", entry.getName());
+                        try (InputStream in = jar.getInputStream(entry)) {
+                            digest.update(in.readAllBytes());
+                        }
+                    }
+                }
+            } else {
+                // a location occ cannot list: a value that never repeats, so every run generates
+                update(digest, "unlistable", root + " " + System.nanoTime());
+            }
         }
     }
 
@@ -278,7 +346,7 @@ final class UpToDate {
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path file : (Iterable<Path>) walk.filter(Files::isRegularFile)
                     .sorted(Comparator.comparing(Path::toString))::iterator) {
-                update(digest, "file", root.relativize(file).toString());
+                update(digest, "file", root.relativize(file).toString().replace(java.io.File.separatorChar, '/'));
                 digest.update(Files.readAllBytes(file));
             }
         } catch (IOException e) {

@@ -1,32 +1,15 @@
 package dev.occ.postgres;
 
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.JarURLConnection;
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
-import java.util.stream.Stream;
 import org.flywaydb.core.Flyway;
 import org.jooq.ConnectionProvider;
 import org.jooq.DSLContext;
@@ -76,8 +59,8 @@ import org.jooq.tools.JooqLogger;
  * <p>Flyway's own history table ({@value #FLYWAY_HISTORY_TABLE}) is an artefact of this database,
  * not of the user's schema, so no class is generated for it. Each generation run migrates a database
  * of its own and drops it when jOOQ closes this database, so an edited migration is always seen.
- * {@link #migrationsDigest()} digests the migrations without a database, for generators that skip
- * generation when nothing changed.
+ * {@link #locations()} names the migrations without a database, for generators that skip generation
+ * when nothing changed.
  */
 public class FlywayPostgresDatabase extends PostgresDatabase {
 
@@ -92,7 +75,6 @@ public class FlywayPostgresDatabase extends PostgresDatabase {
 
     private static final String FLYWAY_PREFIX = "flyway.";
     private static final String FILESYSTEM_PREFIX = "filesystem:";
-    private static final String CLASSPATH_PREFIX = "classpath:";
     private static final AtomicInteger COUNTER = new AtomicInteger();
     /** Tells this JVM's databases from those of other machines' JVMs on a shared server. */
     private static final String JVM = ProcessHandle.current().pid() + "_"
@@ -244,9 +226,14 @@ public class FlywayPostgresDatabase extends PostgresDatabase {
 
     /**
      * The configured Flyway locations, with relative {@code filesystem:} locations resolved against
-     * the base directory.
+     * the base directory; read from the configuration alone, without a database (a generator can
+     * digest the files they hold to tell whether anything changed).
+     *
+     * @return the locations, such as {@code filesystem:/home/me/app/src/main/resources/db/migration}
+     *     or {@code classpath:db/migration}
+     * @throws GeneratorException when a {@code filesystem:} location does not exist, or none is named
      */
-    List<String> locations() {
+    public List<String> locations() {
         String configured = getProperties().getProperty(LOCATIONS, DEFAULT_LOCATIONS);
         List<String> result = new ArrayList<>();
         for (String location : configured.split(",")) {
@@ -275,95 +262,6 @@ public class FlywayPostgresDatabase extends PostgresDatabase {
                     + " e.g. " + DEFAULT_LOCATIONS);
         }
         return result;
-    }
-
-    /**
-     * A digest of every file the configured Flyway locations hold, read without connecting to any
-     * database: each {@code filesystem:} location's files (recursively, by relative path and content)
-     * and each {@code classpath:} location's resources, from directories and jars on the context class
-     * loader. Two calls give the same digest exactly when the migrations Flyway would find are the
-     * same, so a generator can tell that a schema generated before is still current without starting
-     * PostgreSQL.
-     *
-     * @return a lower-case hex SHA-256 digest
-     * @throws GeneratorException when a location does not exist or cannot be read
-     */
-    public String migrationsDigest() {
-        MessageDigest digest = sha256();
-        for (String location : locations()) {
-            update(digest, "location", location);
-            try {
-                if (location.startsWith(FILESYSTEM_PREFIX)) {
-                    digestDirectory(digest, Path.of(location.substring(FILESYSTEM_PREFIX.length())));
-                } else {
-                    digestClasspath(digest, location.startsWith(CLASSPATH_PREFIX)
-                            ? location.substring(CLASSPATH_PREFIX.length()) : location);
-                }
-            } catch (IOException | UncheckedIOException e) {
-                throw new GeneratorException("occ: could not read the Flyway location " + location + ": "
-                        + e.getMessage(), e);
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static void digestDirectory(MessageDigest digest, Path root) throws IOException {
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(root)) {
-            files = walk.filter(Files::isRegularFile).sorted().toList();
-        }
-        for (Path file : files) {
-            update(digest, "file", root.relativize(file).toString().replace(File.separatorChar, '/'));
-            digest.update(Files.readAllBytes(file));
-        }
-    }
-
-    private static void digestClasspath(MessageDigest digest, String path) throws IOException {
-        String prefix = path.replaceAll("^/+", "").replaceAll("/*$", "/");
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        if (loader == null) {
-            loader = FlywayPostgresDatabase.class.getClassLoader();
-        }
-        List<URL> roots = Collections.list(loader.getResources(prefix.substring(0, prefix.length() - 1)));
-        for (URL root : roots) {
-            update(digest, "root", root.toString());
-            if ("file".equals(root.getProtocol())) {
-                try {
-                    digestDirectory(digest, Path.of(root.toURI()));
-                } catch (URISyntaxException e) {
-                    throw new IOException(e);
-                }
-            } else if ("jar".equals(root.getProtocol())) {
-                JarURLConnection connection = (JarURLConnection) root.openConnection();
-                connection.setUseCaches(false);
-                try (JarFile jar = connection.getJarFile()) {
-                    List<JarEntry> entries = Collections.list(jar.entries()).stream()
-                            .filter(e -> !e.isDirectory() && e.getName().startsWith(prefix))
-                            .sorted(Comparator.comparing(JarEntry::getName)).toList();
-                    for (JarEntry entry : entries) {
-                        update(digest, "file", entry.getName());
-                        try (InputStream in = jar.getInputStream(entry)) {
-                            digest.update(in.readAllBytes());
-                        }
-                    }
-                }
-            } else {
-                // a location occ cannot list: digest something that differs every time, so it regenerates
-                update(digest, "unlistable", root + " " + System.nanoTime());
-            }
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
-    }
-
-    private static void update(MessageDigest digest, String kind, String value) {
-        digest.update((kind + "\0" + value + "\0").getBytes(StandardCharsets.UTF_8));
     }
 
     private Map<String, String> flywayProperties() {
