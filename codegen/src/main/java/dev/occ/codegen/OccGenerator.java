@@ -54,6 +54,14 @@ import org.jooq.tools.JooqLogger;
  * optimistic update identifies one row, and a view has no row identity. A version column that is
  * nullable or of an unsuitable type makes generation fail with a {@link VersionColumnException}
  * naming the table, the column and the fix.
+ *
+ * <p>Each generation logs one line per table (versioned: the column, its kind and the rule; or not,
+ * and why not when a column looked like a version), warns about {@code timestamp without time zone}
+ * versions and {@code BEFORE UPDATE} triggers on timestamp-versioned tables (failing for one that sets
+ * the version to the transaction's start time, unless the database property
+ * {@code occ.allowTransactionTimeTriggers} is {@code true}), and names the columns PostgreSQL computes.
+ * With a {@code dev.occ.postgres.FlywayPostgresDatabase}, a generation whose migrations, configuration
+ * and occ are unchanged since the last one is skipped without a database (see {@link #generate}).
  */
 public class OccGenerator extends JavaGenerator {
 
