@@ -3,6 +3,7 @@ package dev.occ.codegen;
 import dev.occ.VersionKind;
 import dev.occ.VersionedRecord;
 import dev.occ.VersionedTable;
+import dev.occ.postgres.FlywayPostgresDatabase;
 import java.util.Map;
 import org.jooq.TableField;
 import org.jooq.codegen.GeneratorStrategy;
@@ -12,6 +13,7 @@ import org.jooq.codegen.JavaWriter;
 import org.jooq.meta.Database;
 import org.jooq.meta.Definition;
 import org.jooq.meta.TableDefinition;
+import org.jooq.tools.JooqLogger;
 
 /**
  * occ's jOOQ code generator: everything jOOQ's {@link JavaGenerator} writes, plus typed version
@@ -52,6 +54,14 @@ import org.jooq.meta.TableDefinition;
  * optimistic update identifies one row, and a view has no row identity. A version column that is
  * nullable or of an unsuitable type makes generation fail with a {@link VersionColumnException}
  * naming the table, the column and the fix.
+ *
+ * <p>Each generation logs one line per table (versioned: the column, its kind and the rule; or not,
+ * and why not when a column looked like a version), warns about {@code timestamp without time zone}
+ * versions and {@code BEFORE UPDATE} triggers on timestamp-versioned tables (failing for one that sets
+ * the version to the transaction's start time, unless the database property
+ * {@code occ.allowTransactionTimeTriggers} is {@code true}), and names the columns PostgreSQL computes.
+ * With a {@code dev.occ.postgres.FlywayPostgresDatabase}, a generation whose migrations, configuration
+ * and occ are unchanged since the last one is skipped without a database (see {@link #generate}).
  */
 public class OccGenerator extends JavaGenerator {
 
@@ -64,8 +74,12 @@ public class OccGenerator extends JavaGenerator {
     /** occ-runtime's enum of version kinds. */
     static final String VERSION_KIND = VersionKind.class.getName();
 
+    private static final JooqLogger log = JooqLogger.getLogger(OccGenerator.class);
+
     private Map<TableDefinition, VersionColumn> versioned = Map.of();
     private Pending pending;
+    /** The strategy as configured, before {@link #setStrategy} wrapped it. */
+    private GeneratorStrategy configuredStrategy;
 
     /** An interface to add to the class of one definition in one mode, while it is generated. */
     private record Pending(Definition definition, Mode mode, String type) {
@@ -76,6 +90,14 @@ public class OccGenerator extends JavaGenerator {
      * {@code <generator><name>}.
      */
     public OccGenerator() {
+        // [occ#11] GenerationTool creates the database next and asks it for a connection before
+        // generate(): an up-to-date generation must not start PostgreSQL
+        FlywayPostgresDatabase.deferMigrationOnThisThread();
+        if (!log.isInfoEnabled()) {
+            // [occ#11] a quiet build (mvn -q) prints nothing but errors: not jOOQ's banner and tip either
+            System.getProperties().putIfAbsent("org.jooq.no-logo", "true");
+            System.getProperties().putIfAbsent("org.jooq.no-tips", "true");
+        }
     }
 
     /**
@@ -86,11 +108,17 @@ public class OccGenerator extends JavaGenerator {
      */
     @Override
     public void setStrategy(GeneratorStrategy strategy) {
+        configuredStrategy = strategy;
         super.setStrategy(new OccStrategy(strategy, this::extraInterface));
     }
 
     /**
-     * Chooses and checks every table's version column, then generates.
+     * Generates, unless the classes are up to date: when the database is a
+     * {@link FlywayPostgresDatabase} and its migrations, the configuration and occ itself are what the
+     * last generation into this package was made from (recorded in
+     * {@code <target directory>/occ-codegen-<package>.txt}), nothing is generated and no database is
+     * started or contacted; {@code -Docc.codegen.force=true} generates anyway. Otherwise chooses and
+     * checks every table's version column, generates, and records the inputs.
      *
      * @param db the database to generate from
      * @throws VersionColumnException when a version column is nullable or of an unsuitable type; no
@@ -98,12 +126,27 @@ public class OccGenerator extends JavaGenerator {
      */
     @Override
     public void generate(Database db) {
+        UpToDate upToDate = UpToDate.of(this, configuredStrategy, db);
+        if (upToDate.current()) {
+            log.info("occ: up to date", getTargetPackage() + " in " + getTargetDirectory()
+                    + " (same migrations, configuration and occ as recorded in " + upToDate.stamp().getFileName()
+                    + "; no database needed; -D" + UpToDate.FORCE + "=true regenerates)");
+            return;
+        }
         // the same settings super.generate applies, so that the tables (and keys) read here are the
         // ones generated from
         db.setIncludeRelations(generateRelations());
         db.setTableValuedFunctions(generateTableValuedFunctions());
-        versioned = VersionColumns.plan(db);
+        String why = upToDate.whyGenerated();
+        if (db instanceof FlywayPostgresDatabase flyway) {
+            flyway.migrate(); // its failure is the first and only error, not wrapped by jOOQ-meta
+        }
+        VersionColumns.Plan plan = VersionColumns.plan(db);
+        versioned = plan.versioned();
         super.generate(db);
+        upToDate.record(plan.decisions());
+        log.info("occ: generated", getTargetPackage() + " in " + getTargetDirectory() + ": "
+                + plan.decisions().size() + " tables, " + versioned.size() + " versioned (" + why + ")");
     }
 
     private String extraInterface(Definition definition, Mode mode) {

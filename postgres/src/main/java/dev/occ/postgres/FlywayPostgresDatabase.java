@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.flywaydb.core.Flyway;
+import org.jooq.ConnectionProvider;
 import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 import org.jooq.codegen.GeneratorException;
 import org.jooq.meta.Definition;
 import org.jooq.meta.TableDefinition;
@@ -56,6 +59,8 @@ import org.jooq.tools.JooqLogger;
  * <p>Flyway's own history table ({@value #FLYWAY_HISTORY_TABLE}) is an artefact of this database,
  * not of the user's schema, so no class is generated for it. Each generation run migrates a database
  * of its own and drops it when jOOQ closes this database, so an edited migration is always seen.
+ * {@link #locations()} names the migrations without a database, for generators that skip generation
+ * when nothing changed.
  */
 public class FlywayPostgresDatabase extends PostgresDatabase {
 
@@ -76,6 +81,10 @@ public class FlywayPostgresDatabase extends PostgresDatabase {
             + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
     private static final JooqLogger log = JooqLogger.getLogger(FlywayPostgresDatabase.class);
 
+    /** Set by {@link #deferMigrationOnThisThread()}, taken by the next database created on the thread. */
+    private static final ThreadLocal<Boolean> DEFER_MIGRATION = new ThreadLocal<>();
+
+    private final boolean deferred;
     private Connection ownConnection;
     private PostgresServer server;
     private String databaseName;
@@ -85,6 +94,8 @@ public class FlywayPostgresDatabase extends PostgresDatabase {
      * {@code <database><name>}.
      */
     public FlywayPostgresDatabase() {
+        deferred = DEFER_MIGRATION.get() != null;
+        DEFER_MIGRATION.remove();
         addFilter(FlywayPostgresDatabase::isFlywayHistory);
     }
 
@@ -93,7 +104,34 @@ public class FlywayPostgresDatabase extends PostgresDatabase {
     }
 
     /**
-     * Gives jOOQ-meta its {@code DSLContext}, creating and migrating the database on first use.
+     * Lets the next {@code FlywayPostgresDatabase} created on this thread wait with creating and
+     * migrating its database until a statement needs it, or until {@link #migrate()}. jOOQ's
+     * {@code GenerationTool} creates the generator first, then the database, and asks the database
+     * for a connection before the generator runs: a generator that can tell without a database that
+     * its classes are up to date (occ's {@code OccGenerator}) calls this from its constructor, so
+     * that PostgreSQL is then neither started nor contacted, and calls {@link #migrate()} when it
+     * does generate. Without it, the database is migrated when jOOQ first asks for a connection, so
+     * that any generator sees a migration failure as the first and only error.
+     */
+    public static void deferMigrationOnThisThread() {
+        DEFER_MIGRATION.set(Boolean.TRUE);
+    }
+
+    /**
+     * Creates and migrates the database now, unless that is done already.
+     *
+     * @throws GeneratorException when a location does not exist, or when the database cannot be
+     *     created or migrated
+     */
+    public void migrate() {
+        if (ownConnection == null) {
+            connect();
+        }
+    }
+
+    /**
+     * Gives jOOQ-meta its {@code DSLContext}, creating and migrating the database on first use (or,
+     * after {@link #deferMigrationOnThisThread()}, at the first statement).
      *
      * @return a context on the migrated database
      * @throws GeneratorException when a {@code <jdbc>} connection was configured, when a location
@@ -103,8 +141,12 @@ public class FlywayPostgresDatabase extends PostgresDatabase {
     protected DSLContext create0() {
         Connection given = getConnection();
         if (given == null) {
+            if (deferred) {
+                // [occ#11] an up-to-date generation runs no statement, and needs no PostgreSQL
+                return DSL.using(new ConnectingProvider(), SQLDialect.POSTGRES);
+            }
             connect(); // sets the connection, so jOOQ-meta's own getConnection() calls see it too
-        } else if (given != null && given != ownConnection) {
+        } else if (given != ownConnection) {
             throw new GeneratorException("occ: " + FlywayPostgresDatabase.class.getName()
                     + " creates and migrates its own PostgreSQL database; remove the <jdbc> element"
                     + " from the code generator configuration (set OCC_JDBC_URL to use an existing server)");
@@ -112,14 +154,31 @@ public class FlywayPostgresDatabase extends PostgresDatabase {
         return super.create0();
     }
 
+    /** Creates and migrates the database when jOOQ-meta first acquires a connection. */
+    private final class ConnectingProvider implements ConnectionProvider {
+
+        @Override
+        public Connection acquire() {
+            migrate();
+            return ownConnection;
+        }
+
+        @Override
+        public void release(Connection connection) {
+            // the connection stays open until close()
+        }
+    }
+
     private void connect() {
         List<String> locations = locations();
         registerDriver();
-        server = Postgres.server();
+        server = Postgres.server(log::info);
         databaseName = "occ_codegen_" + JVM + "_" + COUNTER.incrementAndGet();
         execute("create database " + databaseName);
         try {
-            Flyway.configure(Thread.currentThread().getContextClassLoader())
+            ClassLoader loader = Thread.currentThread().getContextClassLoader();
+            Flyway.configure(loader)
+                    .loggers(loggers(loader))
                     .configuration(flywayProperties())
                     .dataSource(server.jdbcUrl(databaseName), server.user(), server.password())
                     .locations(locations.toArray(String[]::new))
@@ -133,6 +192,20 @@ public class FlywayPostgresDatabase extends PostgresDatabase {
                     + " for code generation: " + e.getMessage(), e);
         }
         setConnection(ownConnection); // calls create0() again, which now finds the connection
+    }
+
+    /**
+     * Flyway's loggers: SLF4J where it is present (always in a Maven build, whose log level then
+     * applies to Flyway's lines too, so that {@code mvn -q} silences them), else Flyway's own choice
+     * (which falls back to java.util.logging). A {@code flyway.loggers} property overrides it.
+     */
+    private static String[] loggers(ClassLoader loader) {
+        try {
+            Class.forName("org.slf4j.LoggerFactory", false, loader);
+            return new String[] {"slf4j"};
+        } catch (ClassNotFoundException | LinkageError e) {
+            return new String[] {"auto"};
+        }
     }
 
     /**
@@ -153,9 +226,14 @@ public class FlywayPostgresDatabase extends PostgresDatabase {
 
     /**
      * The configured Flyway locations, with relative {@code filesystem:} locations resolved against
-     * the base directory.
+     * the base directory; read from the configuration alone, without a database (a generator can
+     * digest the files they hold to tell whether anything changed).
+     *
+     * @return the locations, such as {@code filesystem:/home/me/app/src/main/resources/db/migration}
+     *     or {@code classpath:db/migration}
+     * @throws GeneratorException when a {@code filesystem:} location does not exist, or none is named
      */
-    List<String> locations() {
+    public List<String> locations() {
         String configured = getProperties().getProperty(LOCATIONS, DEFAULT_LOCATIONS);
         List<String> result = new ArrayList<>();
         for (String location : configured.split(",")) {

