@@ -64,6 +64,17 @@ public interface LockPlan<R extends Record> {
     @Nullable VersionedRecord<R, ?> record();
 
     /**
+     * Checks a row as the statement stored it, where the statement returned it: an optimistic plan
+     * whose version did not move on (a trigger overwrote it) fails, since a copy read before would
+     * still match it.
+     *
+     * @param stored the row the statement returned
+     * @throws IllegalStateException when the stored row breaks the plan
+     */
+    default void checkStored(Record stored) {
+    }
+
+    /**
      * Runs the statement: optimistic plans just run it; a pessimistic one first checks that a
      * transaction holds the lock, and translates a row it could not lock.
      *

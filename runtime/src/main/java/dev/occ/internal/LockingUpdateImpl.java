@@ -229,6 +229,9 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
             nothingWritten();
             return rows;
         }
+        for (R row : rows) {
+            plan().checkStored(row);
+        }
         VersionedRecord<R, ?> record = plan().record();
         if (record != null && rows.size() == 1) {
             refresh(record, rows.get(0), returned);

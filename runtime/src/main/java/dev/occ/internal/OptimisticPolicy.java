@@ -174,6 +174,24 @@ public final class OptimisticPolicy<R extends Record> extends Policy<R> implemen
         return record;
     }
 
+    /** [occ#11] A version that did not move on was overwritten, most likely by a trigger. */
+    @Override
+    public void checkStored(Record stored) {
+        if (kind == null || stored.field(column) == null) {
+            return;
+        }
+        Object now = stored.get(column);
+        if (Objects.equals(now, expected)) {
+            throw new IllegalStateException("version column " + Names.column(column) + " reads back as " + now
+                    + " after the update, the version it was expected to move on from, so a copy of the row read "
+                    + "before would still match it and overwrite this update: something sets it in the same "
+                    + "statement, most likely a BEFORE UPDATE trigger that assigns now() or current_timestamp (the "
+                    + "transaction's start time). Make the trigger keep the column moving on: new." + column.getName()
+                    + " := greatest(clock_timestamp(), old." + column.getName() + " + interval '1 microsecond'), or "
+                    + "leave the column to occ");
+        }
+    }
+
     @Override
     public ConflictException explain(DSLContext ctx, Table<R> table, Condition where) {
         return Diagnosis.conflict(ctx, table, where, column, expected, kind);
