@@ -267,8 +267,13 @@ class DirectPathMutationsTest {
                 .and(DOCUMENT.TITLE.lt("same")).lockingPolicy(optimistic(DOCUMENT.VERSION, 2L)).execute()));
         assertEquals(1, run(db -> db.update(DOCUMENT).set(DOCUMENT.BODY, "le").where(DOCUMENT.ID.eq(id))
                 .and(DOCUMENT.TITLE.le("same")).lockingPolicy(optimistic(DOCUMENT.VERSION, 2L)).execute()));
-        assertEquals(4, DirectUpdate.cachedShapes());
-        assertEquals("le", document(id).getBody());
+        assertEquals(0, run(db -> db.update(DOCUMENT).set(DOCUMENT.BODY, "gt").where(DOCUMENT.ID.eq(id))
+                .and(DOCUMENT.TITLE.gt("same")).lockingPolicy(optimistic(DOCUMENT.VERSION, 3L)).execute()));
+        assertEquals(1, run(db -> db.update(DOCUMENT).set(DOCUMENT.BODY, "ge").where(DOCUMENT.ID.eq(id))
+                .and(DOCUMENT.TITLE.ge("same")).lockingPolicy(optimistic(DOCUMENT.VERSION, 3L)).execute()));
+        assertEquals(6, DirectUpdate.cachedShapes());
+        assertEquals("ge", document(id).getBody());
+        assertEquals(4L, document(id).getVersion());
     }
 
     @Test
