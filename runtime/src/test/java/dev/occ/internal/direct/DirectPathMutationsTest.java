@@ -33,6 +33,7 @@ import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.Param;
 import org.jooq.SQLDialect;
+import org.jooq.TableField;
 import org.jooq.conf.DiagnosticsConnection;
 import org.jooq.conf.QueryPoolable;
 import org.jooq.conf.Settings;
@@ -229,14 +230,25 @@ class DirectPathMutationsTest {
         }
     }
 
+    /** Sets the title of document {@code id} under a lock on {@code version}, see {@link #run}. */
+    private static int setTitle(long id, String title, long version) {
+        return run(db -> db.update(DOCUMENT).set(DOCUMENT.TITLE, title).where(DOCUMENT.ID.eq(id))
+                .lockingPolicy(optimistic(DOCUMENT.VERSION, version)).execute());
+    }
+
+    /** Sets a column of document {@code id} where {@code also} holds too, under a lock on {@code version}. */
+    private static int set(long id, TableField<DocumentRecord, String> column, String value, Condition also,
+            long version) {
+        return run(db -> db.update(DOCUMENT).set(column, value).where(DOCUMENT.ID.eq(id)).and(also)
+                .lockingPolicy(optimistic(DOCUMENT.VERSION, version)).execute());
+    }
+
     @Test
     void updatesThatDifferOnlyInTheirBindValuesShareOneStatement() {
         long a = newDocument("a", "x");
         long b = newDocument("b", "y");
-        assertEquals(1, run(db -> db.update(DOCUMENT).set(DOCUMENT.TITLE, "a2").where(DOCUMENT.ID.eq(a))
-                .lockingPolicy(optimistic(DOCUMENT.VERSION, 1L)).execute()));
-        assertEquals(1, run(db -> db.update(DOCUMENT).set(DOCUMENT.TITLE, "b2").where(DOCUMENT.ID.eq(b))
-                .lockingPolicy(optimistic(DOCUMENT.VERSION, 1L)).execute()));
+        assertEquals(1, setTitle(a, "a2", 1L));
+        assertEquals(1, setTitle(b, "b2", 1L));
         assertEquals(1, DirectUpdate.cachedShapes());
         assertEquals("a2", document(a).getTitle());
         assertEquals("b2", document(b).getTitle());
@@ -245,8 +257,7 @@ class DirectPathMutationsTest {
     @Test
     void theSetColumnIsPartOfTheShape() {
         long id = newDocument("title", "body");
-        run(db -> db.update(DOCUMENT).set(DOCUMENT.TITLE, "t2").where(DOCUMENT.ID.eq(id))
-                .lockingPolicy(optimistic(DOCUMENT.VERSION, 1L)).execute());
+        setTitle(id, "t2", 1L);
         run(db -> db.update(DOCUMENT).set(DOCUMENT.BODY, "b2").where(DOCUMENT.ID.eq(id))
                 .lockingPolicy(optimistic(DOCUMENT.VERSION, 2L)).execute());
         assertEquals(2, DirectUpdate.cachedShapes());
@@ -259,18 +270,12 @@ class DirectPathMutationsTest {
     @Test
     void theComparisonIsPartOfTheShape() {
         long id = newDocument("same", "");
-        assertEquals(0, run(db -> db.update(DOCUMENT).set(DOCUMENT.BODY, "eq").where(DOCUMENT.ID.eq(id))
-                .and(DOCUMENT.TITLE.ne("same")).lockingPolicy(optimistic(DOCUMENT.VERSION, 1L)).execute()));
-        assertEquals(1, run(db -> db.update(DOCUMENT).set(DOCUMENT.BODY, "ne").where(DOCUMENT.ID.eq(id))
-                .and(DOCUMENT.TITLE.eq("same")).lockingPolicy(optimistic(DOCUMENT.VERSION, 1L)).execute()));
-        assertEquals(0, run(db -> db.update(DOCUMENT).set(DOCUMENT.BODY, "lt").where(DOCUMENT.ID.eq(id))
-                .and(DOCUMENT.TITLE.lt("same")).lockingPolicy(optimistic(DOCUMENT.VERSION, 2L)).execute()));
-        assertEquals(1, run(db -> db.update(DOCUMENT).set(DOCUMENT.BODY, "le").where(DOCUMENT.ID.eq(id))
-                .and(DOCUMENT.TITLE.le("same")).lockingPolicy(optimistic(DOCUMENT.VERSION, 2L)).execute()));
-        assertEquals(0, run(db -> db.update(DOCUMENT).set(DOCUMENT.BODY, "gt").where(DOCUMENT.ID.eq(id))
-                .and(DOCUMENT.TITLE.gt("same")).lockingPolicy(optimistic(DOCUMENT.VERSION, 3L)).execute()));
-        assertEquals(1, run(db -> db.update(DOCUMENT).set(DOCUMENT.BODY, "ge").where(DOCUMENT.ID.eq(id))
-                .and(DOCUMENT.TITLE.ge("same")).lockingPolicy(optimistic(DOCUMENT.VERSION, 3L)).execute()));
+        assertEquals(0, set(id, DOCUMENT.BODY, "ne", DOCUMENT.TITLE.ne("same"), 1L));
+        assertEquals(1, set(id, DOCUMENT.BODY, "eq", DOCUMENT.TITLE.eq("same"), 1L));
+        assertEquals(0, set(id, DOCUMENT.BODY, "lt", DOCUMENT.TITLE.lt("same"), 2L));
+        assertEquals(1, set(id, DOCUMENT.BODY, "le", DOCUMENT.TITLE.le("same"), 2L));
+        assertEquals(0, set(id, DOCUMENT.BODY, "gt", DOCUMENT.TITLE.gt("same"), 3L));
+        assertEquals(1, set(id, DOCUMENT.BODY, "ge", DOCUMENT.TITLE.ge("same"), 3L));
         assertEquals(6, DirectUpdate.cachedShapes());
         assertEquals("ge", document(id).getBody());
         assertEquals(4L, document(id).getVersion());
@@ -279,17 +284,11 @@ class DirectPathMutationsTest {
     @Test
     void theWhereClausesColumnsAndStructureArePartOfTheShape() {
         long id = newDocument("title", "body");
-        assertEquals(0, run(db -> db.update(DOCUMENT).set(DOCUMENT.TITLE, "x").where(DOCUMENT.ID.eq(id))
-                .and(DOCUMENT.TITLE.eq("body")).lockingPolicy(optimistic(DOCUMENT.VERSION, 1L)).execute()));
-        assertEquals(1, run(db -> db.update(DOCUMENT).set(DOCUMENT.TITLE, "y").where(DOCUMENT.ID.eq(id))
-                .and(DOCUMENT.BODY.eq("body")).lockingPolicy(optimistic(DOCUMENT.VERSION, 1L)).execute()));
+        assertEquals(0, set(id, DOCUMENT.TITLE, "x", DOCUMENT.TITLE.eq("body"), 1L));
+        assertEquals(1, set(id, DOCUMENT.TITLE, "y", DOCUMENT.BODY.eq("body"), 1L));
         // AND against OR inside the where clause, beside the row's key
-        assertEquals(0, run(db -> db.update(DOCUMENT).set(DOCUMENT.TITLE, "z").where(DOCUMENT.ID.eq(id))
-                .and(DOCUMENT.TITLE.eq("y").and(DOCUMENT.BODY.eq("other")))
-                .lockingPolicy(optimistic(DOCUMENT.VERSION, 2L)).execute()));
-        assertEquals(1, run(db -> db.update(DOCUMENT).set(DOCUMENT.TITLE, "w").where(DOCUMENT.ID.eq(id))
-                .and(DOCUMENT.TITLE.eq("y").or(DOCUMENT.BODY.eq("other")))
-                .lockingPolicy(optimistic(DOCUMENT.VERSION, 2L)).execute()));
+        assertEquals(0, set(id, DOCUMENT.TITLE, "z", DOCUMENT.TITLE.eq("y").and(DOCUMENT.BODY.eq("other")), 2L));
+        assertEquals(1, set(id, DOCUMENT.TITLE, "w", DOCUMENT.TITLE.eq("y").or(DOCUMENT.BODY.eq("other")), 2L));
         assertEquals(4, DirectUpdate.cachedShapes());
         assertEquals("w", document(id).getTitle());
     }
@@ -318,8 +317,7 @@ class DirectPathMutationsTest {
         long doc = newDocument("doc", "");
         int res = plain().insertInto(RESOURCE, RESOURCE.NAME, RESOURCE.DATA).values("res", JSONB.valueOf("{}"))
                 .returning(RESOURCE.ID).fetchOne().getId();
-        assertEquals(1, run(db -> db.update(DOCUMENT).set(DOCUMENT.TITLE, "doc2").where(DOCUMENT.ID.eq(doc))
-                .lockingPolicy(optimistic(DOCUMENT.VERSION, 1L)).execute()));
+        assertEquals(1, setTitle(doc, "doc2", 1L));
         assertEquals(1, run(db -> db.update(RESOURCE).set(RESOURCE.NAME, "res2").where(RESOURCE.ID.eq(res))
                 .lockingPolicy(optimistic(RESOURCE.VERSION, 1)).execute()));
         assertEquals(2, DirectUpdate.cachedShapes());
@@ -377,8 +375,7 @@ class DirectPathMutationsTest {
     @Test
     void theCacheDescribesItsShapesWithoutValues() {
         long id = newDocument("described", "");
-        run(db -> db.update(DOCUMENT).set(DOCUMENT.TITLE, "described").where(DOCUMENT.ID.eq(id))
-                .lockingPolicy(optimistic(DOCUMENT.VERSION, 1L)).execute());
+        setTitle(id, "described", 1L);
         String described = DirectUpdate.describeCache();
         assertTrue(described.contains("UpdateShape[") && described.contains("title")
                 && described.contains("update \"public\".\"document\" set \"title\" = ?"), described);
