@@ -17,6 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jooq.DSLContext;
+import org.jooq.ExecuteContext;
+import org.jooq.ExecuteListener;
 import org.jooq.JSONB;
 import org.jooq.Result;
 import org.jooq.impl.DSL;
@@ -232,5 +234,44 @@ class LockingUpdateStepsTest {
         ConflictException e = assertThrows(ConflictException.class, () -> db.update(RESOURCE).set(RESOURCE.NAME, "no")
                 .where(RESOURCE.ID.eq(r.getId())).lockingPolicy(optimistic(RESOURCE.VERSION, 1)).returning().fetch());
         assertEquals(2, e.actualVersion());
+    }
+
+    // ------------------------------------------------------------------------------------ ABA
+
+    /**
+     * A context whose failed UPDATEs are followed, before occ's diagnosis, by {@code restore}: another
+     * writer who puts the checked column back to the value the lock expected.
+     */
+    private static DSLContext changedBackAfterAFailedUpdate(Runnable restore) {
+        return ctx.configuration().derive(new ExecuteListener() {
+            @Override
+            public void executeEnd(ExecuteContext c) {
+                if (c.sql().startsWith("update") && c.rows() == 0) {
+                    restore.run();
+                }
+            }
+        }).dsl();
+    }
+
+    @Test
+    void aVersionOrValueBackAtTheExpectedOneIsReportedAsChangedAndChangedBack() {
+        ResourceRecord r = newResource("aba");
+        ctx.update(RESOURCE).set(RESOURCE.VERSION, 5).where(RESOURCE.ID.eq(r.getId())).execute();
+        DSLContext versionBack = changedBackAfterAFailedUpdate(() -> ctx.update(RESOURCE).set(RESOURCE.VERSION, 1)
+                .where(RESOURCE.ID.eq(r.getId())).execute());
+        ConflictException e = assertThrows(ConflictException.class, () -> Occ.using(versionBack).update(RESOURCE)
+                .set(RESOURCE.NAME, "b").where(RESOURCE.ID.eq(r.getId()))
+                .lockingPolicy(optimistic(RESOURCE.VERSION, 1)).execute());
+        assertEquals("Conflict on public.resource (id = " + r.getId() + "): expected version = 1, but its version was "
+                + "changed and changed back by another transaction in between. Re-read the row and retry, or report "
+                + "the conflict (HTTP 409)", e.getMessage());
+
+        ctx.update(RESOURCE).set(RESOURCE.NAME, "moved").where(RESOURCE.ID.eq(r.getId())).execute();
+        DSLContext valueBack = changedBackAfterAFailedUpdate(() -> ctx.update(RESOURCE).set(RESOURCE.NAME, "aba")
+                .where(RESOURCE.ID.eq(r.getId())).execute());
+        e = assertThrows(ConflictException.class, () -> Occ.using(valueBack).update(RESOURCE)
+                .set(RESOURCE.NAME, "c").where(RESOURCE.ID.eq(r.getId()))
+                .lockingPolicy(Occ.compareAndSet(RESOURCE.NAME, "aba")).execute());
+        assertTrue(e.getMessage().contains("but its value was changed and changed back"), e.getMessage());
     }
 }
