@@ -133,6 +133,31 @@ class DirectPathMutationsTest {
         }).set(SQLDialect.POSTGRES));
         assertThrows(DetachedException.class, () -> Occ.using(ctx).update(DOCUMENT).set(DOCUMENT.TITLE, "t")
                 .where(DOCUMENT.ID.eq(1L)).lockingPolicy(optimistic(DOCUMENT.VERSION, 1L)).execute());
+
+        // a provider that has a connection again when jOOQ asks: the update runs through jOOQ
+        long id = newDocument("late connection", "");
+        CountingProvider counting = new CountingProvider();
+        DSLContext late = DSL.using(new DefaultConfiguration().set(new ConnectionProvider() {
+            private boolean first = true;
+
+            @Override
+            public Connection acquire() {
+                if (first) {
+                    first = false;
+                    return null;
+                }
+                return counting.acquire();
+            }
+
+            @Override
+            public void release(Connection connection) {
+                counting.release(connection);
+            }
+        }).set(SQLDialect.POSTGRES));
+        assertEquals(1, Occ.using(late).update(DOCUMENT).set(DOCUMENT.TITLE, "through jOOQ").where(DOCUMENT.ID.eq(id))
+                .lockingPolicy(optimistic(DOCUMENT.VERSION, 1L)).execute());
+        assertEquals("through jOOQ", document(id).getTitle());
+        assertEquals(1, counting.released.get());
     }
 
     // ------------------------------------------------------------------------------------ allowed()
