@@ -1,0 +1,62 @@
+package dev.occ.internal.direct;
+
+import static dev.occ.test.db.Tables.RESOURCE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.occ.internal.LockPlan;
+import dev.occ.internal.OptimisticPolicy;
+import dev.occ.test.db.tables.records.ResourceRecord;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.jooq.Condition;
+import org.jooq.Field;
+import org.jooq.Param;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.Test;
+
+/** A shape's key: equal for updates that differ only in their bind values, and only for those. */
+class UpdateShapeTest {
+
+    private static final Settings SETTINGS = new Settings();
+
+    private static UpdateShape shape(Settings settings, String name, Condition where, int version) {
+        LockPlan<ResourceRecord> plan = OptimisticPolicy.version(RESOURCE.VERSION, version, null);
+        Map<Field<?>, Field<?>> set = Map.of(RESOURCE.NAME, DSL.val(name, RESOURCE.NAME));
+        return UpdateShape.of(SQLDialect.POSTGRES, settings, RESOURCE, set, DSL.and(where, plan.check()), plan);
+    }
+
+    @Test
+    void keysOfUpdatesThatDifferOnlyInTheirValuesAreEqual() {
+        UpdateShape a = shape(SETTINGS, "a", RESOURCE.ID.eq(1), 1);
+        UpdateShape b = shape(SETTINGS, "b", RESOURCE.ID.eq(2), 7);
+        assertEquals(a.key(), b.key());
+        assertEquals(a.key().hashCode(), b.key().hashCode());
+        assertEquals(List.of("a", 1, 1), Arrays.stream(a.params).map(Param::getValue).toList(),
+                "the bind values in the order of the walk: SET, then the where clause and the check");
+        assertEquals(List.of("b", 2, 7), Arrays.stream(b.params).map(Param::getValue).toList());
+    }
+
+    @Test
+    void keysOfOtherShapesDiffer() {
+        UpdateShape a = shape(SETTINGS, "a", RESOURCE.ID.eq(1), 1);
+        assertNotEquals(a.key(), shape(SETTINGS, "a", RESOURCE.ID.ne(1), 1).key(), "another comparison");
+        assertNotEquals(a.key(), shape(SETTINGS, "a", RESOURCE.ID.eq(1).and(RESOURCE.NAME.eq("x")), 1).key(),
+                "a longer where clause");
+        assertNotEquals(a.key(), shape(new Settings(), "a", RESOURCE.ID.eq(1), 1).key(),
+                "other settings (canonical settings are compared by identity)");
+        assertFalse(a.key().equals("UpdateShape"));
+        assertFalse(a.key().equals(null));
+    }
+
+    @Test
+    void anUpdateWithSomethingButColumnsAndBindValuesHasNoShape() {
+        assertNull(shape(SETTINGS, "a", RESOURCE.ID.eq(1).and(RESOURCE.NAME.isNull()), 1));
+        assertNull(shape(SETTINGS, "a", RESOURCE.ID.eq(DSL.val(1).plus(1)), 1));
+    }
+}
