@@ -64,8 +64,8 @@ public final class Diagnosis {
             now = "the row has " + name + " = " + actual + "; another transaction changed it since it was read";
         } else if (kind != null) {
             // [occ#10] a version only moves on, so an equal value read back is not the value stored
-            now = "the row's " + name + " reads back as " + actual + " in this JVM although it does not match it in "
-                    + "the database: the value does not survive the round trip (a timestamp without time zone in a "
+            now = "the row reads back with " + name + " = " + actual + ", although a version only moves on: either the "
+                    + "value does not survive the round trip through JDBC (a timestamp without time zone in a "
                     + "daylight-saving gap of the JVM's time zone " + TimeZone.getDefault().getID()
                     + " is shifted; declare the column timestamptz), or something set " + name + " back by hand or "
                     + "by a trigger";
