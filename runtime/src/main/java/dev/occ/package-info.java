@@ -18,17 +18,21 @@
  * </pre>
  *
  * <ul>
- * <li>The entry point: {@link dev.occ.Occ} ({@code using(..)}, the policies {@code optimistic(..)}
- *     and {@code compareAndSet(..)}) and {@link dev.occ.LockingDSLContext}.</li>
+ * <li>The entry point: {@link dev.occ.Occ} ({@code using(..)}, the policies {@code optimistic(..)},
+ *     {@code compareAndSet(..)}, {@code everyRow(..)} and {@code pessimistic(..)}) and
+ *     {@link dev.occ.LockingDSLContext} (locked statements, and locked reads with
+ *     {@code fetchLocked(..)}).</li>
  * <li>The steps, as jOOQ's: {@link dev.occ.LockingUpdateSetFirstStep},
  *     {@link dev.occ.LockingUpdateSetMoreStep}, {@link dev.occ.LockingUpdateWhereStep},
  *     {@link dev.occ.LockingUpdateConditionStep}, {@link dev.occ.LockedUpdate},
  *     {@link dev.occ.LockedUpdateResultStep}; {@link dev.occ.LockingDeleteWhereStep},
  *     {@link dev.occ.LockingDeleteConditionStep}, {@link dev.occ.LockedDelete}.</li>
- * <li>Policies: {@link dev.occ.LockingPolicy}; conflicts: {@link dev.occ.ConflictException}.</li>
+ * <li>Policies: {@link dev.occ.LockingPolicy}, {@link dev.occ.PessimisticPolicy}; conflicts:
+ *     {@link dev.occ.ConflictException}, {@link dev.occ.LockNotAvailableException}.</li>
  * <li>What occ's code generator puts on generated classes: {@link dev.occ.VersionedTable},
  *     {@link dev.occ.VersionedRecord}, {@link dev.occ.VersionKind}.</li>
  * <li>Re-running a unit of work on conflicts: {@link dev.occ.RetryPolicy}, {@link dev.occ.RetryEvent}.</li>
+ * <li>Batch work across threads and processes: {@link dev.occ.WorkQueue}.</li>
  * </ul>
  *
  * <p>Everything here is non-null unless marked {@link org.jspecify.annotations.Nullable @Nullable}.

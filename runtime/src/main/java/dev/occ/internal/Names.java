@@ -11,7 +11,6 @@ import org.jooq.conf.RenderQuotedNames;
 import org.jooq.conf.Settings;
 import org.jooq.conf.SettingsTools;
 import org.jooq.impl.DSL;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The one way occ names tables, columns and keys in its messages, in the style of its code
@@ -47,10 +46,5 @@ public final class Names {
     /** A row's key by the values of some of its columns: {@code id = 42, tenant = 7}. */
     public static String key(Record row, List<? extends Field<?>> keyColumns) {
         return keyColumns.stream().map(f -> f.getName() + " = " + row.get(f)).collect(Collectors.joining(", "));
-    }
-
-    /** A value as a message shows it: {@code null} for none. */
-    public static String value(@Nullable Object value) {
-        return String.valueOf(value);
     }
 }
