@@ -6,7 +6,10 @@ import dev.occ.WorkQueue;
 import dev.occ.postgres.TestDatabase;
 import dev.occ.samples.db.tables.records.ResourceRecord;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.InputStreamReader;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,7 +63,9 @@ public final class QueueJob {
         int processes = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         TestDatabase db = TestDatabase.create("queue_job");
         DSLContext ctx = DSL.using(db.dataSource(), SQLDialect.POSTGRES);
-        System.out.println(run(ctx, db, rows, processes));
+        String report = run(ctx, db, rows, processes);
+        // the workers' own lines were echoed as they came: the totals are the last line
+        System.out.print(report.substring(report.lastIndexOf('\n', report.length() - 2) + 1));
     }
 
     /**
@@ -78,7 +83,7 @@ public final class QueueJob {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<Process> workers = new ArrayList<>();
         for (int p = 0; p < processes; p++) {
-            workers.add(new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+            workers.add(new ProcessBuilder(java.toString(), "-cp", classPath(),
                     QueueJob.class.getName(), "worker", db.jdbcUrl(), db.server().user(),
                     Objects.requireNonNullElse(db.server().password(), ""), "worker-" + (p + 1))
                     .redirectErrorStream(true).start());
@@ -119,6 +124,21 @@ public final class QueueJob {
                 + "processed twice: %d%n", normalised, processes, millis, normalised * 1000.0 / millis,
                 ctx.fetchCount(RESOURCE, RESOURCE.NAME.startsWith("todo-")), twice));
         return report.toString();
+    }
+
+    /**
+     * This program's class path, for its worker processes: the class loader's under
+     * {@code mvn exec:java} (which loads the project in a class loader of its own), else the JVM's.
+     */
+    private static String classPath() throws java.net.URISyntaxException {
+        if (QueueJob.class.getClassLoader() instanceof URLClassLoader loader && loader.getURLs().length > 0) {
+            List<String> entries = new ArrayList<>();
+            for (URL url : loader.getURLs()) {
+                entries.add(Path.of(url.toURI()).toString());
+            }
+            return String.join(File.pathSeparator, entries);
+        }
+        return System.getProperty("java.class.path");
     }
 
     /** One worker process: claims chunks until nothing is pending, with a progress bar of its own. */
