@@ -6,6 +6,7 @@ import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.Result;
 import org.jooq.Table;
+import org.jooq.UpdatableRecord;
 
 /**
  * The entry to occ's locked statements, over a jOOQ {@link DSLContext}. Obtain one with
@@ -72,6 +73,51 @@ public interface LockingDSLContext {
      * @throws LockNotAvailableException when a row cannot be locked ({@code noWait()} or the wait time)
      */
     <R extends Record> Result<R> fetchLocked(Table<R> table, Condition condition, PessimisticPolicy<R> policy);
+
+    /**
+     * Starts a locked batch UPDATE of many rows, each with its own expected version and values:
+     * {@code set(columns)}, {@code lockingPolicy(optimistic(VERSION))}, {@code rows(records)}, options,
+     * {@code execute()}. Every row gets an outcome ({@link BatchRow.Outcome}); see {@link Batch}.
+     *
+     * <pre>
+     * BatchReport&lt;ResourceRecord&gt; report = db.batchUpdate(RESOURCE)
+     *     .set(RESOURCE.NAME, RESOURCE.DATA)
+     *     .lockingPolicy(optimistic(RESOURCE.VERSION))
+     *     .rows(records)
+     *     .execute();
+     * report.stale();        // rows another transaction changed since they were read
+     * </pre>
+     *
+     * Only tables with a primary key have {@link UpdatableRecord}s, so a batch over any other does not
+     * compile.
+     *
+     * @param <R> the table's record type
+     * @param table the table to update
+     * @return the first step of the batch
+     * @throws NullPointerException when {@code table} is {@code null}
+     * @throws IllegalArgumentException when the table has no primary key (a table not made by jOOQ's
+     *     generator)
+     */
+    @CheckReturnValue
+    <R extends UpdatableRecord<R>> BatchUpdateSetStep<R> batchUpdate(Table<R> table);
+
+    /**
+     * Starts a locked batch DELETE of many rows, each deleted only if it still has the version its
+     * record holds: {@code lockingPolicy(optimistic(VERSION))}, {@code rows(records)}, options,
+     * {@code execute()}. See {@link Batch}.
+     *
+     * <pre>
+     * db.batchDelete(RESOURCE).lockingPolicy(optimistic(RESOURCE.VERSION)).rows(records).execute().deleted();
+     * </pre>
+     *
+     * @param <R> the table's record type
+     * @param table the table to delete from
+     * @return the first step of the batch
+     * @throws NullPointerException when {@code table} is {@code null}
+     * @throws IllegalArgumentException when the table has no primary key
+     */
+    @CheckReturnValue
+    <R extends UpdatableRecord<R>> BatchLockingStep<R> batchDelete(Table<R> table);
 
     /**
      * The jOOQ context this one runs its statements on, for everything that needs no lock.

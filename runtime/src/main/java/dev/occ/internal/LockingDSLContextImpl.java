@@ -1,5 +1,7 @@
 package dev.occ.internal;
 
+import dev.occ.BatchLockingStep;
+import dev.occ.BatchUpdateSetStep;
 import dev.occ.LockingDSLContext;
 import dev.occ.LockingDeleteWhereStep;
 import dev.occ.LockingUpdateSetFirstStep;
@@ -10,6 +12,7 @@ import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.Result;
 import org.jooq.Table;
+import org.jooq.UpdatableRecord;
 
 /** The one implementation of {@link LockingDSLContext}. */
 public final class LockingDSLContextImpl implements LockingDSLContext {
@@ -36,6 +39,16 @@ public final class LockingDSLContextImpl implements LockingDSLContext {
         Objects.requireNonNull(table, "table cannot be null");
         Objects.requireNonNull(policy, "policy cannot be null");
         return ((PessimisticLock<R>) policy).fetch(ctx, table, condition);
+    }
+
+    @Override
+    public <R extends UpdatableRecord<R>> BatchUpdateSetStep<R> batchUpdate(Table<R> table) {
+        return BatchImpl.update(ctx, table);
+    }
+
+    @Override
+    public <R extends UpdatableRecord<R>> BatchLockingStep<R> batchDelete(Table<R> table) {
+        return BatchImpl.delete(ctx, table);
     }
 
     @Override

@@ -50,6 +50,11 @@ public final class OriginalVersionPolicy<R extends Record> extends Policy<R> {
         return OptimisticPolicy.version(field, original, refreshed);
     }
 
+    /** @return the version column, whose expected value each row (or the statement's record) brings */
+    TableField<R, ?> versionField() {
+        return versionField;
+    }
+
     @Override
     public String toString() {
         return "optimistic(" + Names.column(versionField) + ")";
