@@ -38,6 +38,11 @@ class BatchUpdateTest {
     }
 
     static List<DocumentRecord> documents(int n) {
+        return documents(ctx, n);
+    }
+
+    /** Inserts {@code n} documents titled doc1, doc2, ..., and reads them back by id. */
+    static List<DocumentRecord> documents(DSLContext ctx, int n) {
         ctx.insertInto(DOCUMENT, DOCUMENT.TITLE, DOCUMENT.BODY)
                 .select(DSL.select(DSL.val("doc").concat(DSL.field("g", Integer.class)), DSL.val(""))
                         .from(DSL.generateSeries(1, n).as("s", "g"))).execute();
