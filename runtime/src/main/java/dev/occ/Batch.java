@@ -42,8 +42,8 @@ import org.jooq.Record;
  *     {@code Occ.using(cfg)}): nothing commits early. All or nothing rolls back to a savepoint taken
  *     when the batch began; retrying is left to whoever runs the caller's transaction.</li>
  * </ul>
- * Until the batch's transaction commits, an {@link BatchRow.Outcome#UPDATED UPDATED} row (and its
- * record's new version) is what the transaction wrote.
+ * Until the batch's transaction commits, an {@link BatchRow.Outcome#UPDATED UPDATED} row
+ * is what the transaction wrote.
  *
  * <h2>The same row twice</h2>
  * PostgreSQL would update a row that a chunk names twice only once, with either row's values: occ

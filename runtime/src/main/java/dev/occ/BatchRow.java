@@ -9,7 +9,8 @@ import org.jspecify.annotations.Nullable;
  * @param <R> the table's record type
  * @param position the row's position in the batch's input, from 0
  * @param key the row's primary key, such as {@code id = 42}
- * @param record the input record; after {@link Outcome#UPDATED} it holds the new version
+ * @param record the input record, as it was given (a batch does not change its input; the new
+ *     version of an updated row is {@code actualVersion})
  * @param outcome what happened
  * @param expectedVersion the version the row was expected to have
  * @param actualVersion {@link Outcome#UPDATED}: the new version; {@link Outcome#STALE} and

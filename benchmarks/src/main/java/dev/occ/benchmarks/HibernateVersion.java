@@ -36,6 +36,7 @@ final class HibernateVersion extends Contender {
                     .build();
             sessionFactory = new MetadataSources(registry)
                     .addAnnotatedClass(ResourceEntity.class)
+                    .addAnnotatedClass(DocumentEntity.class)
                     .buildMetadata()
                     .buildSessionFactory();
         }

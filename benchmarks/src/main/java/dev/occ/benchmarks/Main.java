@@ -67,8 +67,8 @@ public final class Main {
     record Results(Plan plan, List<Jmh.Score> jmh, List<SingleRow.Table> singleRow,
             List<StatementCount.Count> counts, List<SingleRow.Table> failurePath,
             List<StatementCount.Count> failureCounts, Contention contention, List<Contention.Cell> cells,
-            String serverVersion, java.util.Map<String, String> serverSettings, boolean serverStatistics,
-            String loadBefore, String loadAfter) {
+            Batches.Summary batches, String serverVersion, java.util.Map<String, String> serverSettings,
+            boolean serverStatistics, String loadBefore, String loadAfter) {
 
         boolean lostUpdate() {
             return cells.stream().anyMatch(Contention.Cell::lostUpdate);
@@ -99,8 +99,10 @@ public final class Main {
         ContentionChart.write(results.cells(), HOT_ROWS, THREADS, Runtime.getRuntime().availableProcessors()
                 + " cores, synchronous_commit = " + (results.contention().synchronousCommit() ? "on" : "off"),
                 dir.resolve("contention.png"));
+        Batches.chart(results.batches(), Runtime.getRuntime().availableProcessors() + " cores, one connection, "
+                + "synchronous_commit = on", dir.resolve("batch.png"));
         System.out.println("occ-benchmarks: wrote " + dir.resolve("RESULTS.md").toAbsolutePath().normalize()
-                + " and contention.png in " + took.toSeconds() + " s");
+                + ", contention.png and batch.png in " + took.toSeconds() + " s");
         if (results.lostUpdate()) {
             System.err.println("occ-benchmarks: LOST UPDATE in the contention sweep; see RESULTS.md");
             System.exit(1);
@@ -198,7 +200,11 @@ public final class Main {
             Contention.Run first = r.get(0);
             cells.add(new Contention.Cell(first.strategy(), first.threads(), first.hotRows(), List.copyOf(r)));
         }
-        return new Results(plan, scores, tables, counts, failureTables, failureCounts, contention, cells,
+        db.vacuum();
+
+        // 5. batch jobs
+        Batches.Summary batches = Batches.run(db, plan.quick());
+        return new Results(plan, scores, tables, counts, failureTables, failureCounts, contention, cells, batches,
                 db.serverVersion(), db.settings(), db.statementStatistics(), loadBefore, loadAverage());
     }
 

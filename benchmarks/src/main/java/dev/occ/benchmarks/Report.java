@@ -50,6 +50,7 @@ final class Report {
         failurePath(r);
         contention(r);
         jmh(r);
+        batches(r);
         whereTheTimeGoes(r);
         method(r);
     }
@@ -343,6 +344,39 @@ final class Report {
         for (StatementCount.Count c : r.failureCounts()) {
             countRow(c);
         }
+        line("");
+    }
+
+    // ------------------------------------------------------------------------------------ 5
+
+    private void batches(Main.Results r) {
+        Batches.Summary b = r.batches();
+        line("## 5. Batch jobs");
+        line("");
+        line("![batch rows/s by chunk size](batch.png)");
+        line("");
+        line("Every contender updates the same rows of `document` (a new body, the version moved on, each row only if it"
+                + " still has the version it was read with), 1%% of them stale (another writer moved their version on just"
+                + " before the run), in chunks, each chunk committed on its own, on one connection, `synchronous_commit ="
+                + " on`. Rows/s is the median of the runs (min .. max); *stale named* is how many of the stale rows the"
+                + " contender can name, and how. Allocation is the calling thread's, per row.");
+        line("");
+        line("| rows | rows per chunk | contender | rows/s | ratio to unnest | ratio to executeBatch | stale named | how |"
+                + " allocated / row |");
+        line("| ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | ---: |");
+        for (Batches.Result x : b.results()) {
+            Batches.Result unnest = b.result(Batches.UNNEST, x.rows(), x.chunk());
+            Batches.Result batch = b.result(Batches.EXECUTE_BATCH, x.rows(), x.chunk());
+            line("| %,d | %s | %s | %s | %s | %s | %,d of %,d | %s | %,.0f B |", x.rows(),
+                    x.contender().equals(Batches.LOOP) ? "1 (a statement per row)" : String.format("%,d", x.chunk()),
+                    x.contender(), Stats.of(x.rowsPerSecond()).format("%,.0f"),
+                    unnest == null ? "" : String.format("%.2fx", x.median() / unnest.median()),
+                    batch == null ? "" : String.format("%.2fx", x.median() / batch.median()),
+                    x.staleNamed(), x.stale(), x.named(), x.bytesPerRow());
+        }
+        line("");
+        line("Hibernate's versioned batch runs without stale rows above, since it cannot get past one. With them: %s.",
+                b.hibernateStale());
         line("");
     }
 
