@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  *
  * Arguments ({@code -Dbench.args=...}): {@code quick} runs every scenario briefly and writes to
  * {@code target/} instead (a check of the harness, not a measurement); {@code skip-jmh} leaves out
- * scenario 4.
+ * scenario 4. Scenario 5, the work queue, runs last: its index and rows are gone when it ends.
  */
 public final class Main {
 
@@ -217,6 +217,7 @@ public final class Main {
 
         // 5. work queue throughput
         log("queue: seeding " + plan.queueRows() + " pending rows");
+        long queueStarted = System.nanoTime();
         QueueThroughput queue = new QueueThroughput(db, plan.queueRows(), true);
         List<QueueThroughput.Cell> queueCells = new ArrayList<>();
         try {
@@ -245,6 +246,7 @@ public final class Main {
         } finally {
             queue.close();
         }
+        log("queue: " + (System.nanoTime() - queueStarted) / 1_000_000_000 + " s");
         return new Results(plan, scores, tables, counts, failureTables, failureCounts, contention, cells, queue,
                 queueCells, db.serverVersion(), db.settings(), db.statementStatistics(), loadBefore, loadAverage());
     }

@@ -483,10 +483,11 @@ final class Report {
                 + " for this scenario only (what any queue needs for its pending condition, in claim order; not in"
                 + " the migrations). Before each run all rows are made pending again and the table is vacuumed; the"
                 + " time runs from starting the workers until the last has stopped, so it includes a worker's last"
-                + " look at an empty queue. Each cell ran %d times, interleaved with the others, after one untimed"
+                + " look at an empty queue (with SKIP LOCKED, up to one wait of %d ms while the last chunks are held)."
+                + " Each cell ran %d times, interleaved with the others, after one untimed"
                 + " run of each strategy with 2 workers; rows/s is the median with (min .. max).",
                 CORES_NOTE, q.rows(), QueueThroughput.PENDING, QueueThroughput.CHUNK,
-                QueueThroughput.WRITE, q.synchronousCommit() ? "on" : "off",
+                QueueThroughput.WRITE, q.synchronousCommit() ? "on" : "off", QueueThroughput.BUSY_WAIT.toMillis(),
                 r.plan().queueRepetitions());
         line("");
         for (QueueThroughput.Strategy s : QueueThroughput.Strategy.values()) {

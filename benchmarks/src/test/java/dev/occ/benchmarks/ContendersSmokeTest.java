@@ -68,8 +68,9 @@ class ContendersSmokeTest {
                 assertEquals(300, run.reportedRows(), () -> "rows the workers committed: " + run);
                 assertEquals(300, run.counterSum(), () -> "counters' total: " + run);
                 assertEquals(0, run.notOnce(), () -> "rows not done exactly once: " + run);
-                // 300 rows in chunks of 100: three chunks, whoever claimed them
-                assertEquals(3, run.chunks(), () -> "chunks: " + run);
+                // 300 rows in chunks of 100: at least three chunks (with SKIP LOCKED two workers' claims may
+                // interleave, leaving a short chunk behind)
+                assertTrue(run.chunks() >= 3, () -> "chunks: " + run);
             }
         }
 
