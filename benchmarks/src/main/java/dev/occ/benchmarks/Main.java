@@ -19,7 +19,7 @@ import java.util.function.Supplier;
  *
  * Arguments ({@code -Dbench.args=...}): {@code quick} runs every scenario briefly and writes to
  * {@code target/} instead (a check of the harness, not a measurement); {@code skip-jmh} leaves out
- * scenario 4.
+ * scenario 4. Scenario 5, the work queue, runs last: its index and rows are gone when it ends.
  */
 public final class Main {
 
@@ -55,23 +55,34 @@ public final class Main {
     /** How long each part runs. */
     record Plan(boolean quick, int warmUpOps, int rounds, int batchSyncOn, int batchSyncOff, int countOps,
             int failureWarmUpOps, int failureRounds, int failureBatch, Duration contentionRun,
-            int contentionRepetitions, Duration contentionWarmUp) {
+            int contentionRepetitions, Duration contentionWarmUp, int queueRows, int queueRepetitions) {
 
         static final Plan FULL = new Plan(false, 20_000, 80, 75, 150, 200, 5_000, 40, 125,
-                Duration.ofMillis(500), 3, Duration.ofMillis(1000));
+                Duration.ofMillis(500), 3, Duration.ofMillis(1000), 10_000, 3);
         static final Plan QUICK = new Plan(true, 300, 3, 30, 50, 50, 100, 2, 30,
-                Duration.ofMillis(200), 1, Duration.ofMillis(100));
+                Duration.ofMillis(200), 1, Duration.ofMillis(100), 400, 1);
     }
 
     /** Everything one run measured. */
     record Results(Plan plan, List<Jmh.Score> jmh, List<SingleRow.Table> singleRow,
             List<StatementCount.Count> counts, List<SingleRow.Table> failurePath,
             List<StatementCount.Count> failureCounts, Contention contention, List<Contention.Cell> cells,
-            Batches.Summary batches, String serverVersion, java.util.Map<String, String> serverSettings,
-            boolean serverStatistics, String loadBefore, String loadAfter) {
+            QueueThroughput queue, List<QueueThroughput.Cell> queueCells, Batches.Summary batches,
+            String serverVersion, java.util.Map<String, String> serverSettings, boolean serverStatistics,
+            String loadBefore, String loadAfter) {
 
         boolean lostUpdate() {
             return cells.stream().anyMatch(Contention.Cell::lostUpdate);
+        }
+
+        /** Whether a run of the work queue lost or doubled a row. */
+        boolean queueNotExactlyOnce() {
+            return queueCells.stream().anyMatch(c -> !c.exactlyOnce());
+        }
+
+        QueueThroughput.Cell queueCell(QueueThroughput.Strategy s, int workers) {
+            return queueCells.stream().filter(c -> c.strategy() == s && c.workers() == workers).findFirst()
+                    .orElse(null);
         }
 
         Contention.Cell cell(Contention.Strategy s, int hot, int threads) {
@@ -105,6 +116,10 @@ public final class Main {
                 + ", contention.png and batch.png in " + took.toSeconds() + " s");
         if (results.lostUpdate()) {
             System.err.println("occ-benchmarks: LOST UPDATE in the contention sweep; see RESULTS.md");
+            System.exit(1);
+        }
+        if (results.queueNotExactlyOnce()) {
+            System.err.println("occ-benchmarks: the work queue did NOT process every row exactly once; see RESULTS.md");
             System.exit(1);
         }
         System.exit(0);
@@ -202,10 +217,44 @@ public final class Main {
         }
         db.vacuum();
 
-        // 5. batch jobs
+        // 5. work queue throughput
+        log("queue: seeding " + plan.queueRows() + " pending rows");
+        long queueStarted = System.nanoTime();
+        QueueThroughput queue = new QueueThroughput(db, plan.queueRows(), true);
+        List<QueueThroughput.Cell> queueCells = new ArrayList<>();
+        try {
+            log("queue: warm-up");
+            for (QueueThroughput.Strategy s : QueueThroughput.Strategy.values()) {
+                QueueThroughput.Run run = queue.run(s, 2);
+                if (!run.exactlyOnce()) {
+                    // not a measurement, so not in the report: fail at once rather than measure a broken queue
+                    throw new IllegalStateException("queue warm-up, " + s.label + ": " + run.check());
+                }
+            }
+            java.util.Map<String, List<QueueThroughput.Run>> queueRuns = new java.util.LinkedHashMap<>();
+            for (int rep = 0; rep < plan.queueRepetitions(); rep++) {
+                for (int workers : THREADS) {
+                    for (QueueThroughput.Strategy s : QueueThroughput.Strategy.values()) {
+                        QueueThroughput.Run run = queue.run(s, workers);
+                        log(String.format("queue: %-28s %d workers: %7.0f rows/s in %d chunks, %s", s.label, workers,
+                                run.rowsPerSecond(), run.chunks(), run.check()));
+                        queueRuns.computeIfAbsent(s + "/" + workers, k -> new ArrayList<>()).add(run);
+                    }
+                }
+            }
+            for (List<QueueThroughput.Run> r : queueRuns.values()) {
+                queueCells.add(new QueueThroughput.Cell(r.get(0).strategy(), r.get(0).workers(), List.copyOf(r)));
+            }
+        } finally {
+            queue.close();
+        }
+        log("queue: " + (System.nanoTime() - queueStarted) / 1_000_000_000 + " s");
+        db.vacuum();
+
+        // 6. batch jobs
         Batches.Summary batches = Batches.run(db, plan.quick());
-        return new Results(plan, scores, tables, counts, failureTables, failureCounts, contention, cells, batches,
-                db.serverVersion(), db.settings(), db.statementStatistics(), loadBefore, loadAverage());
+        return new Results(plan, scores, tables, counts, failureTables, failureCounts, contention, cells, queue,
+                queueCells, batches, db.serverVersion(), db.settings(), db.statementStatistics(), loadBefore, loadAverage());
     }
 
     /** The load average of the last 1, 5 and 15 minutes: other work on the machine skews every number. */

@@ -50,8 +50,9 @@ final class Report {
         failurePath(r);
         contention(r);
         jmh(r);
-        batches(r);
         whereTheTimeGoes(r);
+        queue(r);
+        batches(r);
         method(r);
     }
 
@@ -347,11 +348,11 @@ final class Report {
         line("");
     }
 
-    // ------------------------------------------------------------------------------------ 5
+    // ------------------------------------------------------------------------------------ 6
 
     private void batches(Main.Results r) {
         Batches.Summary b = r.batches();
-        line("## 5. Batch jobs");
+        line("## 6. Batch jobs");
         line("");
         line("![batch rows/s by chunk size](batch.png)");
         line("");
@@ -499,6 +500,81 @@ final class Report {
             case "rawJdbcMock" -> "raw JDBC: bind and execute a reused `PreparedStatement` on the mock";
             default -> "";
         };
+    }
+
+    // ------------------------------------------------------------------------------------ 5
+
+    private void queue(Main.Results r) {
+        QueueThroughput q = r.queue();
+        line("## 5. Work queue throughput");
+        line("");
+        line("%s %,d rows of `resource` are pending (`name = '%s'`); 1 .. 8 workers, each a thread with a connection"
+                + " of its own, claim chunks of **%d rows** in id order, write every row of the chunk and commit, until"
+                + " none is pending. The write is the same code for every strategy: one `%s` per row (the row is done,"
+                + " its counter `n` in `data` goes up by 1, computed by the database, and `version` moves on), the"
+                + " chunk's updates sent as one JDBC batch in the claiming transaction. `synchronous_commit = %s`,"
+                + " READ COMMITTED; the table's trigger, GIN and name indexes, and an index on `(name, id)` created"
+                + " for this scenario only (what any queue needs for its pending condition, in claim order; not in"
+                + " the migrations). Before each run all rows are made pending again and the table is vacuumed; the"
+                + " time runs from starting the workers until the last has stopped, so it includes a worker's last"
+                + " look at an empty queue (with SKIP LOCKED, up to one wait of %d ms while the last chunks are held)."
+                + " Each cell ran %d times, interleaved with the others, after one untimed"
+                + " run of each strategy with 2 workers; rows/s is the median with (min .. max).",
+                CORES_NOTE, q.rows(), QueueThroughput.PENDING, QueueThroughput.CHUNK,
+                QueueThroughput.WRITE, q.synchronousCommit() ? "on" : "off", QueueThroughput.BUSY_WAIT.toMillis(),
+                r.plan().queueRepetitions());
+        line("");
+        for (QueueThroughput.Strategy s : QueueThroughput.Strategy.values()) {
+            line("- **%s**: %s.", s.label, s.description);
+        }
+        line("");
+        line("*Exactly once*: after every run each of the %,d rows must be done with its counter at exactly 1, the"
+                + " counters must add up to %,d and the workers' own count of committed rows must equal it; a run that"
+                + " loses or doubles a row is marked here and fails the benchmark.", q.rows(), q.rows());
+        line("");
+        line("%s Rows/s: median (min .. max) of the repetitions; *x 1 worker* divides by the same strategy's median"
+                + " with one worker.", CORES_NOTE);
+        line("");
+        line("| workers | occ WorkQueue rows/s | x 1 worker | raw JDBC SKIP LOCKED rows/s | x 1 worker |"
+                + " plain FOR UPDATE rows/s | x 1 worker | occ vs plain FOR UPDATE | occ vs raw SKIP LOCKED |"
+                + " exactly once |");
+        line("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        QueueThroughput.Cell occOne = r.queueCell(QueueThroughput.Strategy.OCC, 1);
+        QueueThroughput.Cell skipOne = r.queueCell(QueueThroughput.Strategy.SKIP_LOCKED, 1);
+        QueueThroughput.Cell plainOne = r.queueCell(QueueThroughput.Strategy.FOR_UPDATE, 1);
+        for (int workers : Main.THREADS) {
+            QueueThroughput.Cell o = r.queueCell(QueueThroughput.Strategy.OCC, workers);
+            QueueThroughput.Cell k = r.queueCell(QueueThroughput.Strategy.SKIP_LOCKED, workers);
+            QueueThroughput.Cell p = r.queueCell(QueueThroughput.Strategy.FOR_UPDATE, workers);
+            if (o == null || k == null || p == null) {
+                continue;
+            }
+            boolean exact = o.exactlyOnce() && k.exactlyOnce() && p.exactlyOnce();
+            line("| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |", workers, o.rowsPerSecond().format("%,.0f"),
+                    times(o, occOne), k.rowsPerSecond().format("%,.0f"), times(k, skipOne),
+                    p.rowsPerSecond().format("%,.0f"), times(p, plainOne), times(o, p), times(o, k),
+                    exact ? "yes (" + String.format(Locale.ROOT, "%,d", o.rows() + k.rows() + p.rows()) + " rows)" : "**NOT EXACTLY ONCE**: "
+                            + notOnce(o, k, p));
+        }
+        line("");
+    }
+
+    private static String times(QueueThroughput.Cell cell, QueueThroughput.Cell base) {
+        return cell == null || base == null ? "n/a"
+                : fmt("%.2fx", cell.rowsPerSecond().median() / base.rowsPerSecond().median());
+    }
+
+    private static String notOnce(QueueThroughput.Cell... cells) {
+        StringBuilder out = new StringBuilder();
+        for (QueueThroughput.Cell c : cells) {
+            for (QueueThroughput.Run run : c.runs()) {
+                if (!run.exactlyOnce()) {
+                    out.append(out.length() == 0 ? "" : "; ").append(c.strategy().label).append(": ")
+                            .append(run.check());
+                }
+            }
+        }
+        return out.toString();
     }
 
     // ------------------------------------------------------------------------------------ method

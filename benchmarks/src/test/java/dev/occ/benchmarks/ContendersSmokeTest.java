@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs the whole harness briefly on a throwaway server (fsync off): every contender a few hundred
- * times, the failure path, the contention sweep and the report. It checks what must hold on any
+ * times, the failure path, the contention sweep, the work queue and the report. It checks what must hold on any
  * machine (statements per update, exact sums, a complete report) and never judges timings.
  */
 class ContendersSmokeTest {
@@ -19,7 +19,7 @@ class ContendersSmokeTest {
     @Test
     void everyScenarioRunsAndCountsAddUp() throws Exception {
         Main.Plan smoke = new Main.Plan(true, 300, 2, 30, 30, 100, 100, 2, 30, Duration.ofMillis(150), 1,
-                Duration.ofMillis(100));
+                Duration.ofMillis(100), 300, 1);
         Main.Results results = Main.run(smoke, false, false);
 
         // 1. every contender ran in every table; Hibernate only in the transaction tables
@@ -59,6 +59,21 @@ class ContendersSmokeTest {
             assertTrue(cell.ops() > 0, () -> "no update done: " + cell);
         }
 
+        // 5. every strategy of the work queue ran with every number of workers, each row exactly once
+        assertEquals(Main.THREADS.size() * QueueThroughput.Strategy.values().length, results.queueCells().size());
+        assertFalse(results.queueNotExactlyOnce(), "the work queue lost or doubled a row");
+        for (QueueThroughput.Cell cell : results.queueCells()) {
+            for (QueueThroughput.Run run : cell.runs()) {
+                assertTrue(run.exactlyOnce(), run::check);
+                assertEquals(300, run.reportedRows(), () -> "rows the workers committed: " + run);
+                assertEquals(300, run.counterSum(), () -> "counters' total: " + run);
+                assertEquals(0, run.notOnce(), () -> "rows not done exactly once: " + run);
+                // 300 rows in chunks of 100: at least three chunks (with SKIP LOCKED two workers' claims may
+                // interleave, leaving a short chunk behind)
+                assertTrue(run.chunks() >= 3, () -> "chunks: " + run);
+            }
+        }
+
         // the report and the chart
         Path dir = Path.of("target", "smoke");
         Files.createDirectories(dir);
@@ -67,6 +82,8 @@ class ContendersSmokeTest {
         String report = Files.readString(dir.resolve("RESULTS.md"));
         assertTrue(report.contains("2 cores") || report.contains(" cores**"), "the report names the cores");
         assertTrue(report.contains("| occ DSL |"), "the report has occ's row");
+        assertTrue(report.contains("## 5. Work queue throughput"), "the report has the work queue");
+        assertFalse(report.contains("NOT EXACTLY ONCE"), "the report says no row was lost or doubled");
         assertTrue(Files.size(dir.resolve("contention.png")) > 1000, "the chart is written");
     }
 
