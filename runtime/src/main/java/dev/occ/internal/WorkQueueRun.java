@@ -116,7 +116,10 @@ public final class WorkQueueRun<R extends Record> implements WorkQueue.Run {
         for (R row : chunk) {
             claimed.add(DSL.row(key.stream().map(row::get).toArray()));
         }
-        int left = tx.fetchCount(table, pending.and(DSL.row(key.toArray(Field<?>[]::new)).in(claimed)));
+        // count(*) filter (where <pending>) ... where (key) in (..): planned on the key alone. As one where
+        // clause, a generic plan may take <pending> for the selective part and scan every pending row
+        int left = tx.select(DSL.count().filterWhere(pending)).from(table)
+                .where(DSL.row(key.toArray(Field<?>[]::new)).in(claimed)).fetchSingle().value1();
         if (left > 0) {
             throw new IllegalStateException("the processor of the work queue over " + Names.table(table) + " left " + left
                     + " of its " + chunk.size() + " rows pending, so they would be claimed again and again; write each "
