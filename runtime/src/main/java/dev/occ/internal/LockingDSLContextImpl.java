@@ -1,5 +1,6 @@
 package dev.occ.internal;
 
+import dev.occ.AdaptiveLocking;
 import dev.occ.LockingDSLContext;
 import dev.occ.LockingDeleteWhereStep;
 import dev.occ.LockingUpdateSetFirstStep;
@@ -10,6 +11,7 @@ import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.Result;
 import org.jooq.Table;
+import org.jspecify.annotations.Nullable;
 
 /** The one implementation of {@link LockingDSLContext}. */
 public final class LockingDSLContextImpl implements LockingDSLContext {
@@ -46,5 +48,12 @@ public final class LockingDSLContextImpl implements LockingDSLContext {
     @Override
     public String toString() {
         return "LockingDSLContext[" + ctx.dialect() + "]";
+    }
+
+    @Override
+    public <R extends Record> @Nullable R fetchOne(Table<R> table, Condition condition, AdaptiveLocking<R> adaptive) {
+        Objects.requireNonNull(table, "table cannot be null");
+        Objects.requireNonNull(adaptive, "adaptive cannot be null");
+        return ((AdaptiveLock<R>) adaptive).fetchOne(ctx, table, condition);
     }
 }
