@@ -43,7 +43,7 @@ public record AdaptiveEvent(Type type, Table<?> table, String key, int slot, int
 
     /**
      * A readable form, such as
-     * {@code ESCALATED public.player (id = 42, slot 17): 3 of 9 optimistic updates conflicted}.
+     * {@code ESCALATED public.player (id = 42, slot 17): 2 of 9 optimistic updates conflicted}.
      *
      * @return the description
      */

@@ -252,7 +252,7 @@ public final class Occ {
      *
      * @param <R> the table's record type
      * @param table the table whose keys it tracks
-     * @return a builder with the defaults: 3 conflicts of 32 attempts escalate a key, 1 s cool-down,
+     * @return a builder with the defaults: 2 conflicts of 32 attempts escalate a key, 1 s cool-down,
      *     1024 slots, no listener
      * @throws NullPointerException when {@code table} is {@code null}
      * @throws IllegalArgumentException when the table has no primary key

@@ -433,13 +433,13 @@ class AdaptiveLockingTest {
     void theSlotsAreFixedWhenBuilt() {
         assertEquals(1024, Occ.adaptive(PLAYER).build().slots(), "the default");
         assertEquals(1 << 20, Occ.adaptive(PLAYER).withSlots(1 << 20).build().slots(), "the most");
-        assertEquals("adaptive(public.player, escalate at 3 conflicts of 32 attempts, cool-down 1000 ms, 1024 slots)",
+        assertEquals("adaptive(public.player, escalate at 2 conflicts of 32 attempts, cool-down 1000 ms, 1024 slots)",
                 Occ.adaptive(PLAYER).build().toString());
         AdaptiveLocking.Builder<PlayerRecord> builder = Occ.adaptive(PLAYER).withSlots(8);
         AdaptiveLocking<PlayerRecord> built = builder.build();
         builder.withSlots(16).withConflictThreshold(1, 1);
         assertEquals(8, built.slots(), "the built object does not change with its builder");
-        assertEquals("adaptive(public.player, escalate at 3 conflicts of 32 attempts, cool-down 1000 ms, 8 slots)",
+        assertEquals("adaptive(public.player, escalate at 2 conflicts of 32 attempts, cool-down 1000 ms, 8 slots)",
                 built.toString());
     }
 
