@@ -67,6 +67,11 @@ class ContendersSmokeTest {
         String report = Files.readString(dir.resolve("RESULTS.md"));
         assertTrue(report.contains("2 cores") || report.contains(" cores**"), "the report names the cores");
         assertTrue(report.contains("| occ DSL |"), "the report has occ's row");
+        assertTrue(report.contains("### The adaptive policy against the better of the two"),
+                "the report compares the adaptive policy");
+        assertTrue(results.cells().stream().filter(c -> c.strategy() == Contention.Strategy.ADAPTIVE)
+                .anyMatch(c -> c.hotRows() == 1 && c.threads() == 8 && c.escalationsPerRun() > 0),
+                "8 threads on one hot row escalated it");
         assertTrue(Files.size(dir.resolve("contention.png")) > 1000, "the chart is written");
     }
 
