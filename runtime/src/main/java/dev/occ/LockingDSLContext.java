@@ -7,6 +7,7 @@ import org.jooq.Record;
 import org.jooq.Result;
 import org.jooq.Table;
 import org.jooq.UpdatableRecord;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The entry to occ's locked statements, over a jOOQ {@link DSLContext}. Obtain one with
@@ -125,4 +126,33 @@ public interface LockingDSLContext {
      * @return the wrapped context
      */
     DSLContext dsl();
+
+    /**
+     * The read of an {@linkplain AdaptiveLocking adaptive} unit: the one row of
+     * {@code table} that {@code condition} names by its primary key, read plainly while its key is
+     * cold, and locked until the transaction ends ({@code select ... for update}) while its key is
+     * escalated because its updates kept conflicting. Only inside a transaction, cold key or hot.
+     *
+     * <pre>
+     * retry.transaction(ctx, cfg -&gt; {
+     *     LockingDSLContext db = Occ.using(cfg);
+     *     PlayerRecord p = db.fetchOne(PLAYER, PLAYER.ID.eq(id), adaptive);
+     *     db.update(PLAYER).set(PLAYER.NUM_POINTS, p.getNumPoints() + 2).where(PLAYER.ID.eq(id))
+     *       .lockingPolicy(adaptive.optimistic(PLAYER.UPDATED_AT, p.getUpdatedAt())).execute();
+     * });
+     * // select "public"."player"."id", ... from "public"."player" where "public"."player"."id" = ? [for update]
+     * </pre>
+     *
+     * @param <R> the table's record type
+     * @param table the table to read, the adaptive object's
+     * @param condition the row to read: every primary-key column pinned with {@code =} to a value at
+     *     the top level of an {@code AND}, other conditions beside it
+     * @param adaptive the table's adaptive locking, which decides whether to lock
+     * @return the row, or {@code null} when there is none
+     * @throws NullPointerException when an argument is {@code null}
+     * @throws IllegalArgumentException when the table is not the adaptive object's, or the condition
+     *     does not pin the primary key (before any SQL runs)
+     * @throws IllegalStateException when the context is not in a transaction (before any SQL runs)
+     */
+    <R extends Record> @Nullable R fetchOne(Table<R> table, Condition condition, AdaptiveLocking<R> adaptive);
 }

@@ -232,4 +232,32 @@ public final class Occ {
     public static <R extends Record, V> LockingPolicy<R> compareAndSet(TableField<R, V> field, V expectedValue) {
         return OptimisticPolicy.compareAndSet(field, expectedValue);
     }
+
+    /**
+     * Locking that adapts to contention, for one table: optimistic while a key's updates
+     * rarely conflict, a row lock ({@code FOR UPDATE}, taken by the unit's read) for the keys that
+     * keep conflicting, and optimistic again when they cool down. Build it once and share it; see
+     * {@link AdaptiveLocking}.
+     *
+     * <pre>
+     * static final AdaptiveLocking&lt;PlayerRecord&gt; ADAPTIVE = Occ.adaptive(PLAYER).build();
+     *
+     * RETRY.transaction(ctx, cfg -&gt; {
+     *     LockingDSLContext db = Occ.using(cfg);
+     *     PlayerRecord p = db.fetchOne(PLAYER, PLAYER.ID.eq(id), ADAPTIVE);
+     *     db.update(PLAYER).set(PLAYER.NUM_POINTS, p.getNumPoints() + 2).where(PLAYER.ID.eq(id))
+     *       .lockingPolicy(ADAPTIVE.optimistic(PLAYER.UPDATED_AT, p.getUpdatedAt())).execute();
+     * });
+     * </pre>
+     *
+     * @param <R> the table's record type
+     * @param table the table whose keys it tracks
+     * @return a builder with the defaults: 2 conflicts of 32 attempts escalate a key, 1 s cool-down,
+     *     1024 slots, no listener
+     * @throws NullPointerException when {@code table} is {@code null}
+     * @throws IllegalArgumentException when the table has no primary key
+     */
+    public static <R extends Record> AdaptiveLocking.Builder<R> adaptive(Table<R> table) {
+        return new AdaptiveLocking.Builder<>(table);
+    }
 }

@@ -4,10 +4,12 @@ import static dev.occ.Occ.optimistic;
 import static dev.occ.Occ.pessimistic;
 import static dev.occ.benchmarks.db.Tables.RESOURCE;
 
+import dev.occ.AdaptiveLocking;
 import dev.occ.ConflictException;
 import dev.occ.LockingDSLContext;
 import dev.occ.Occ;
 import dev.occ.RetryPolicy;
+import dev.occ.benchmarks.db.tables.records.ResourceRecord;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -15,7 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -37,10 +41,16 @@ final class Contention {
                 + " RetryPolicy re-runs the transaction on a conflict"),
         OPTIMISTIC_DEFAULTS("occ optimistic + RetryPolicy.defaults()", "the same with RetryPolicy.defaults(): 5 attempts,"
                 + " backoff 5 ms .. 250 ms, jitter 0.5, at most 2 s"),
-        PESSIMISTIC("pessimistic", "SELECT .. FOR UPDATE, then UPDATE, in one transaction"),
+        PESSIMISTIC("pessimistic (SELECT .. FOR UPDATE)", "hand-written SELECT .. FOR UPDATE of n and version, then"
+                + " UPDATE, in one transaction"),
         OCC_PESSIMISTIC("occ pessimistic", "occ's fetchLocked(.., pessimistic(RESOURCE)), then occ's UPDATE under"
                 + " pessimistic(RESOURCE), which moves the version on, in one transaction"),
-        INCREMENT("plain increment", "one UPDATE .. SET n = n + 1 (autocommit): no read, nothing to lock");
+        INCREMENT("plain increment", "one UPDATE .. SET n = n + 1 (autocommit): no read, nothing to lock"),
+        ADAPTIVE("occ adaptive + RetryPolicy", "occ's fetchOne(RESOURCE, RESOURCE.ID.eq(id), adaptive), a plain read"
+                + " while the row's key is cold and SELECT .. FOR UPDATE while it is escalated, then occ's locked UPDATE"
+                + " under adaptive.optimistic(RESOURCE.VERSION, v), in one transaction; the same RetryPolicy as the first"
+                + " strategy; a new Occ.adaptive(RESOURCE).build() (the defaults) for every run, so that each run"
+                + " learns which keys are hot from nothing");
 
         final String label;
         final String description;
@@ -74,11 +84,36 @@ final class Contention {
         boolean lostUpdate() {
             return runs.stream().anyMatch(Run::lostUpdate);
         }
+
+        /** @return the keys escalated per run, on average (adaptive only) */
+        double escalationsPerRun() {
+            return runs.stream().mapToLong(Run::escalations).average().orElse(0);
+        }
+
+        /** @return the median time from a run's start to its first escalation, NaN when none escalated */
+        double firstEscalationMillis() {
+            List<Double> times = runs.stream().map(Run::firstEscalationMillis).filter(t -> !Double.isNaN(t)).toList();
+            return times.isEmpty() ? Double.NaN : Stats.of(times).median();
+        }
+
+        /**
+         * This cell's throughput against another's, repetition by repetition (the runs of one
+         * repetition ran seconds apart, so slow drifts of the machine's load cancel out).
+         *
+         * @return the median of the per-repetition ratios, less 1, in percent
+         */
+        double pairedPercent(Cell other) {
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < Math.min(runs.size(), other.runs.size()); i++) {
+                ratios.add(runs.get(i).opsPerSecond() / other.runs.get(i).opsPerSecond());
+            }
+            return (Stats.of(ratios).median() - 1) * 100;
+        }
     }
 
     /** One run; {@code failures} are operations that ran out of retries and reported so (no write). */
     record Run(Strategy strategy, int threads, int hotRows, double seconds, long ops, long retries, long failures,
-            long expectedSum, long actualSum) {
+            long expectedSum, long actualSum, long escalations, double firstEscalationMillis) {
 
         double opsPerSecond() {
             return ops / seconds;
@@ -134,8 +169,14 @@ final class Contention {
         List<Worker> workers = new ArrayList<>();
         CountDownLatch ready = new CountDownLatch(threads);
         CountDownLatch go = new CountDownLatch(1);
+        LongAdder escalations = new LongAdder();
+        AtomicLong firstEscalation = new AtomicLong();
+        AdaptiveLocking<ResourceRecord> adaptive = Occ.adaptive(RESOURCE).onEscalate(e -> {
+            escalations.increment();
+            firstEscalation.compareAndSet(0, System.nanoTime());
+        }).build();
         for (int t = 0; t < threads; t++) {
-            workers.add(new Worker(strategy, first, hotRows, ready, go));
+            workers.add(new Worker(strategy, first, hotRows, ready, go, adaptive));
         }
         workers.forEach(Thread::start);
         ready.await();
@@ -160,7 +201,9 @@ final class Contention {
         }
         long sum = db.queryLong("SELECT coalesce(sum((data->>'n')::bigint), 0) FROM resource WHERE id BETWEEN ? AND ?",
                 first, last);
-        return new Run(strategy, threads, hotRows, (t1 - t0) / 1e9, ops, retries, failures, ops, sum);
+        long escalated = firstEscalation.get();
+        return new Run(strategy, threads, hotRows, (t1 - t0) / 1e9, ops, retries, failures, ops, sum,
+                escalations.sum(), escalated == 0 ? Double.NaN : Math.max(0, escalated - t0) / 1e6);
     }
 
     private final class Worker extends Thread {
@@ -169,19 +212,22 @@ final class Contention {
         final int hotRows;
         final CountDownLatch ready;
         final CountDownLatch go;
+        final AdaptiveLocking<ResourceRecord> adaptive;
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         volatile boolean stop;
         long ops;
         long retries;
         long failures;
 
-        Worker(Strategy strategy, int first, int hotRows, CountDownLatch ready, CountDownLatch go) {
+        Worker(Strategy strategy, int first, int hotRows, CountDownLatch ready, CountDownLatch go,
+                AdaptiveLocking<ResourceRecord> adaptive) {
             super("contention-" + strategy.name().toLowerCase());
             this.strategy = strategy;
             this.first = first;
             this.hotRows = hotRows;
             this.ready = ready;
             this.go = go;
+            this.adaptive = adaptive;
         }
 
         @Override
@@ -242,6 +288,22 @@ final class Contention {
                             });
                             ops++;
                         }
+                        case ADAPTIVE -> {
+                            try {
+                                policy.transaction(ctx, cfg -> {
+                                    LockingDSLContext db = Occ.using(cfg);
+                                    ResourceRecord row = db.fetchOne(RESOURCE, RESOURCE.ID.eq(id), adaptive);
+                                    db.update(RESOURCE)
+                                            .set(RESOURCE.DATA, counter(n(row.getData()) + 1))
+                                            .where(RESOURCE.ID.eq(id))
+                                            .lockingPolicy(adaptive.optimistic(RESOURCE.VERSION, row.getVersion()))
+                                            .execute();
+                                });
+                                ops++;
+                            } catch (ConflictException exhausted) {
+                                failures++;
+                            }
+                        }
                         case INCREMENT -> {
                             int updated = ctx.update(RESOURCE)
                                     .set(RESOURCE.DATA, N_PLUS_ONE)
@@ -258,6 +320,19 @@ final class Contention {
                 ready.countDown();
             }
         }
+    }
+
+    /** {@code n} of a document {@code {"n": 123}}. */
+    private static int n(JSONB data) {
+        String json = data.data();
+        int n = 0;
+        for (int i = json.indexOf(':') + 1; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c >= '0' && c <= '9') {
+                n = n * 10 + (c - '0');
+            }
+        }
+        return n;
     }
 
     private static JSONB counter(int n) {

@@ -58,7 +58,7 @@ public final class Main {
             int contentionRepetitions, Duration contentionWarmUp, int queueRows, int queueRepetitions) {
 
         static final Plan FULL = new Plan(false, 20_000, 80, 75, 150, 200, 5_000, 40, 125,
-                Duration.ofMillis(500), 3, Duration.ofMillis(1000), 10_000, 3);
+                Duration.ofMillis(500), 5, Duration.ofMillis(1000), 10_000, 3);
         static final Plan QUICK = new Plan(true, 300, 3, 30, 50, 50, 100, 2, 30,
                 Duration.ofMillis(200), 1, Duration.ofMillis(100), 400, 1);
     }
@@ -196,15 +196,20 @@ public final class Main {
             contention.run(s, 2, 10, plan.contentionWarmUp());
         }
         java.util.Map<String, List<Contention.Run>> runs = new java.util.LinkedHashMap<>();
+        List<Contention.Strategy> strategies = List.of(Contention.Strategy.values());
         for (int rep = 0; rep < plan.contentionRepetitions(); rep++) {
+            // the order within a cell rotates with each repetition, so that no strategy always runs
+            // first or last (after the same neighbour) while the machine's load drifts
+            List<Contention.Strategy> order = new ArrayList<>(strategies);
+            java.util.Collections.rotate(order, -rep);
             for (int hot : HOT_ROWS) {
                 for (int threads : THREADS) {
-                    for (Contention.Strategy s : Contention.Strategy.values()) {
+                    for (Contention.Strategy s : order) {
                         Contention.Run run = contention.run(s, threads, hot, plan.contentionRun());
                         log(String.format("contention: %-40s %d threads, %4d hot rows: %7.0f ops/s, %.3f retries/op,"
-                                + " %d failed, sum %s", s.label, threads, hot, run.opsPerSecond(), run.retriesPerOp(),
-                                run.failures(), run.lostUpdate() ? "LOST UPDATE " + run.actualSum() + " != "
-                                        + run.expectedSum() : "exact"));
+                                + " %d failed, %d escalated, sum %s", s.label, threads, hot, run.opsPerSecond(),
+                                run.retriesPerOp(), run.failures(), run.escalations(), run.lostUpdate()
+                                        ? "LOST UPDATE " + run.actualSum() + " != " + run.expectedSum() : "exact"));
                         runs.computeIfAbsent(s + "/" + hot + "/" + threads, k -> new ArrayList<>()).add(run);
                     }
                 }

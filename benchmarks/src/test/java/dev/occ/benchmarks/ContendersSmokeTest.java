@@ -84,6 +84,11 @@ class ContendersSmokeTest {
         assertTrue(report.contains("| occ DSL |"), "the report has occ's row");
         assertTrue(report.contains("## 5. Work queue throughput"), "the report has the work queue");
         assertFalse(report.contains("NOT EXACTLY ONCE"), "the report says no row was lost or doubled");
+        assertTrue(report.contains("### The adaptive policy against the better of the two"),
+                "the report compares the adaptive policy");
+        assertTrue(results.cells().stream().filter(c -> c.strategy() == Contention.Strategy.ADAPTIVE)
+                .anyMatch(c -> c.hotRows() == 1 && c.threads() == 8 && c.escalationsPerRun() > 0),
+                "8 threads on one hot row escalated it");
         assertTrue(Files.size(dir.resolve("contention.png")) > 1000, "the chart is written");
     }
 

@@ -74,6 +74,25 @@ final class KeyRule {
         }
     }
 
+    /**
+     * [occ#15] The values a condition pins the key columns to, by the rule above, in key order and
+     * each of its column's Java type; {@code null} when it does not pin every key column.
+     */
+    static Object @Nullable [] pinnedKey(Condition condition, List<? extends TableField<?, ?>> key) {
+        Map<Field<?>, Object> pinned = new LinkedHashMap<>();
+        pins(condition, key, pinned);
+        Object[] values = new Object[key.size()];
+        for (int i = 0; i < values.length; i++) {
+            TableField<?, ?> column = key.get(i);
+            if (!pinned.containsKey(column)) {
+                return null;
+            }
+            Object value = pinned.get(column);
+            values[i] = value == null || column.getType().isInstance(value) ? value : column.getDataType().convert(value);
+        }
+        return values;
+    }
+
     /** Collects the key columns that the top-level conjuncts of {@code c} pin with {@code =} to a value. */
     private static void pins(Condition c, List<? extends TableField<?, ?>> key, Map<Field<?>, Object> pinned) {
         if (c instanceof QOM.And and) {
@@ -100,7 +119,7 @@ final class KeyRule {
         return key.stream().map(Field::getName).collect(Collectors.joining(", "));
     }
 
-    private static String example(List<? extends TableField<?, ?>> key) {
+    static String example(List<? extends TableField<?, ?>> key) {
         return key.stream().map(f -> f.getTable().getName().toUpperCase() + "." + f.getName().toUpperCase() + ".eq(..)")
                 .collect(Collectors.joining(", "));
     }

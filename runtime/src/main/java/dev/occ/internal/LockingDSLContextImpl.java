@@ -1,5 +1,6 @@
 package dev.occ.internal;
 
+import dev.occ.AdaptiveLocking;
 import dev.occ.BatchLockingStep;
 import dev.occ.BatchUpdateSetStep;
 import dev.occ.LockingDSLContext;
@@ -13,6 +14,7 @@ import org.jooq.Record;
 import org.jooq.Result;
 import org.jooq.Table;
 import org.jooq.UpdatableRecord;
+import org.jspecify.annotations.Nullable;
 
 /** The one implementation of {@link LockingDSLContext}. */
 public final class LockingDSLContextImpl implements LockingDSLContext {
@@ -59,5 +61,12 @@ public final class LockingDSLContextImpl implements LockingDSLContext {
     @Override
     public String toString() {
         return "LockingDSLContext[" + ctx.dialect() + "]";
+    }
+
+    @Override
+    public <R extends Record> @Nullable R fetchOne(Table<R> table, Condition condition, AdaptiveLocking<R> adaptive) {
+        Objects.requireNonNull(table, "table cannot be null");
+        Objects.requireNonNull(adaptive, "adaptive cannot be null");
+        return ((AdaptiveLock<R>) adaptive).fetchOne(ctx, table, condition);
     }
 }
