@@ -25,8 +25,10 @@ import org.jooq.Record;
  * {@link Occ#optimistic(org.jooq.TableField) optimistic(field)} (after {@code set(record)}),
  * {@link Occ#everyRow(LockingPolicy) everyRow(policy)} for several rows on purpose, and the
  * {@linkplain PessimisticPolicy pessimistic} ones, {@link Occ#pessimistic(org.jooq.Table)
- * pessimistic(table)} ({@code FOR UPDATE}, {@code NOWAIT}, {@code SKIP LOCKED}, a wait time). The interface is sealed: policies come from {@link Occ}
- * only, so that every statement knows how to run every policy.
+ * pessimistic(table)} ({@code FOR UPDATE}, {@code NOWAIT}, {@code SKIP LOCKED}, a wait time), and
+ * the policies of an {@link AdaptiveLocking} ({@link Occ#adaptive(org.jooq.Table) adaptive(table)}).
+ * The interface is sealed: policies come from {@link Occ} only, so that every statement knows how to
+ * run every policy.
  *
  * @param <R> the record type of the table the policy applies to
  */

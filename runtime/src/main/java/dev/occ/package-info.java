@@ -32,6 +32,11 @@
  * <li>What occ's code generator puts on generated classes: {@link dev.occ.VersionedTable},
  *     {@link dev.occ.VersionedRecord}, {@link dev.occ.VersionKind}.</li>
  * <li>Re-running a unit of work on conflicts: {@link dev.occ.RetryPolicy}, {@link dev.occ.RetryEvent}.</li>
+ * <li>Many rows per statement, an outcome for each: {@link dev.occ.LockingDSLContext#batchUpdate}
+ *     and {@code batchDelete}, their steps {@link dev.occ.BatchUpdateSetStep},
+ *     {@link dev.occ.BatchLockingStep}, {@link dev.occ.BatchRowsStep}, {@link dev.occ.Batch}, and what
+ *     they report, {@link dev.occ.BatchReport} and {@link dev.occ.BatchRow}.</li>
+ * <li>Locking that adapts to contention: {@link dev.occ.AdaptiveLocking}, {@link dev.occ.AdaptiveEvent}.</li>
  * <li>Batch work across threads and processes: {@link dev.occ.WorkQueue}.</li>
  * </ul>
  *

@@ -57,8 +57,8 @@ final class QueueThroughput implements AutoCloseable {
                 + ".orderBy(RESOURCE.ID).chunkSize(" + CHUNK + ")`, `run(ctx, workers, ..)` on a context whose"
                 + " connection provider lends each transaction one of the scenario's connections; per chunk:"
                 + " `select * .. order by id limit " + CHUNK + " for update skip locked` into records, the write,"
-                + " occ's check that no row of the chunk is left pending (`select count(*) from resource where"
-                + " (name = ? and (id) in ((?), (?), ..))`, the chunk's keys bound), commit"),
+                + " occ's check that no row of the chunk is left pending (`select count(*) filter (where name = ?)"
+                + " from resource where (id) in ((?), (?), ..)`, the chunk's keys bound), commit"),
         SKIP_LOCKED("raw JDBC, SKIP LOCKED", "the same loop by hand: `" + CLAIM_SKIP_LOCKED + "` with reused"
                 + " `PreparedStatement`s, the write, commit; a worker that claims nothing counts the pending rows and"
                 + " waits " + BUSY_WAIT.toMillis() + " ms while there are any (other workers' chunks), as occ does"),

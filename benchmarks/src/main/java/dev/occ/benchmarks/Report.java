@@ -357,7 +357,7 @@ final class Report {
         line("![batch rows/s by chunk size](batch.png)");
         line("");
         line("Every contender updates the same rows of `document` (a new body, the version moved on, each row only if it"
-                + " still has the version it was read with), 1%% of them stale (another writer moved their version on just"
+                + " still has the version it was read with), 1% of them stale (another writer moved their version on just"
                 + " before the run), in chunks, each chunk committed on its own, on one connection, `synchronous_commit ="
                 + " on`. Rows/s is the median of the runs (min .. max); *stale named* is how many of the stale rows the"
                 + " contender can name, and how. Allocation is the calling thread's, per row.");
