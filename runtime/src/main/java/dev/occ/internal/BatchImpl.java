@@ -132,16 +132,8 @@ public final class BatchImpl<R extends Record>
                     + table.getName().toUpperCase() + ".VERSION))");
         }
         TableField<R, ?> version = each.versionField();
-        if (!table.equals(version.getTable())) {
-            throw new IllegalArgumentException(policy + " locks on " + Names.column(version) + ", a column of "
-                    + Names.table(version.getTable()) + ", but the batch writes to " + Names.table(table)
-                    + "; lock on a column of " + Names.table(table));
-        }
-        if (VersionTypes.kindOf(version.getType()) == null) {
-            throw new IllegalArgumentException("version column " + Names.column(version) + " is of type "
-                    + version.getType().getName() + "; a version is an integer counter (int, bigint, smallint) or a "
-                    + "timestamp (timestamptz, timestamp)");
-        }
+        OptimisticPolicy.checkTable(each, version, table, "the batch");
+        OptimisticPolicy.versionKind(version);
         if (columns.contains(version)) {
             throw new IllegalArgumentException("batch update of " + Names.table(table) + ": set(..) names the version "
                     + "column " + Names.column(version) + ", which occ moves on itself; leave it out of set(..)");

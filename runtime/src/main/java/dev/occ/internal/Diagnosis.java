@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The one diagnosis of a locked statement that wrote nothing: one more query, by the statement's
  * own where clause (without the lock's check), tells whether the row is gone or which version (or
- * compared value) it has now. Single-row statements use it through their {@link LockPlan}; batches,
- * pessimistic plans and the work queue are to use it too, so that every conflict reads the same.
+ * compared value) it has now. Single-row statements use it through their {@link LockPlan}. (A batch
+ * diagnoses a whole chunk in one query of its own, by the chunk's arrays: {@code BatchStatement}.)
  */
 public final class Diagnosis {
 

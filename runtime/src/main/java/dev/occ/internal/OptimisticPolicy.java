@@ -55,17 +55,7 @@ public final class OptimisticPolicy<R extends Record> extends Policy<R> implemen
         Objects.requireNonNull(expected, () -> "expectedVersion cannot be null: pass the version of "
                 + Names.column(field) + " read with the row (a new row needs no lock: insert it)");
         checkType(field, expected, "expectedVersion");
-        if (field.getDataType().nullable()) {
-            throw new IllegalArgumentException("version column " + Names.column(field) + " is nullable; "
-                    + "declare it NOT NULL (alter table " + field.getTable().getName() + " alter column "
-                    + field.getName() + " set not null) and regenerate, or lock with compareAndSet(..)");
-        }
-        VersionKind kind = VersionTypes.kindOf(field.getType());
-        if (kind == null) {
-            throw new IllegalArgumentException("version column " + Names.column(field) + " is of type "
-                    + field.getType().getName() + "; a version is an integer counter (int, bigint, smallint) or a "
-                    + "timestamp (timestamptz, timestamp). To lock on another column, use compareAndSet(..)");
-        }
+        VersionKind kind = versionKind(field);
         if (kind == VersionKind.TIMESTAMP && !atMicroseconds(expected)) {
             throw new IllegalArgumentException("expected version " + expected + " of " + Names.column(field)
                     + " is finer than PostgreSQL's microsecond precision, so it can never match the stored "
@@ -79,6 +69,25 @@ public final class OptimisticPolicy<R extends Record> extends Policy<R> implemen
                     + "regenerate");
         }
         return new OptimisticPolicy<>(field, expected, kind, record);
+    }
+
+    /**
+     * What kind of version a column is, failing fast on a column that cannot be one: nullable, or
+     * neither a counter nor a timestamp.
+     */
+    static VersionKind versionKind(TableField<?, ?> field) {
+        if (field.getDataType().nullable()) {
+            throw new IllegalArgumentException("version column " + Names.column(field) + " is nullable; "
+                    + "declare it NOT NULL (alter table " + field.getTable().getName() + " alter column "
+                    + field.getName() + " set not null) and regenerate, or lock with compareAndSet(..)");
+        }
+        VersionKind kind = VersionTypes.kindOf(field.getType());
+        if (kind == null) {
+            throw new IllegalArgumentException("version column " + Names.column(field) + " is of type "
+                    + field.getType().getName() + "; a version is an integer counter (int, bigint, smallint) or a "
+                    + "timestamp (timestamptz, timestamp). To lock on another column, use compareAndSet(..)");
+        }
+        return kind;
     }
 
     /**
@@ -131,10 +140,14 @@ public final class OptimisticPolicy<R extends Record> extends Policy<R> implemen
 
     /** Fails fast on a policy on a column of another table than the statement's. */
     static void checkTable(Policy<?> policy, TableField<?, ?> column, Target<?> target) {
-        Table<?> table = target.table();
+        checkTable(policy, column, target.table(), "the statement");
+    }
+
+    /** Fails fast on a policy on a column of another table than the one {@code writer} writes to. */
+    static void checkTable(Policy<?> policy, TableField<?, ?> column, Table<?> table, String writer) {
         if (!table.equals(column.getTable())) {
             throw new IllegalArgumentException(policy + " locks on " + Names.column(column) + ", a column of "
-                    + Names.table(column.getTable()) + ", but the statement writes to " + Names.table(table)
+                    + Names.table(column.getTable()) + ", but " + writer + " writes to " + Names.table(table)
                     + "; lock on a column of " + Names.table(table));
         }
     }
