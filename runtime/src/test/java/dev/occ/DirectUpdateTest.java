@@ -2,6 +2,7 @@ package dev.occ;
 
 import static dev.occ.Occ.compareAndSet;
 import static dev.occ.Occ.optimistic;
+import static dev.occ.test.db.Tables.ACCOUNT;
 import static dev.occ.test.db.Tables.DOCUMENT;
 import static dev.occ.test.db.Tables.PLAYER;
 import static dev.occ.test.db.Tables.RESOURCE;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.occ.internal.direct.DirectUpdate;
+import dev.occ.internal.direct.FreshDirectCaches;
 import dev.occ.postgres.TestDatabaseExtension;
 import dev.occ.test.db.tables.records.ResourceRecord;
 import java.util.ArrayList;
@@ -106,6 +108,54 @@ class DirectUpdateTest {
                 .where(PLAYER.ID.eq(1), PLAYER.TEAM_ID.ge(2))
                 .lockingPolicy(compareAndSet(PLAYER.NUM_POINTS, 10))
                 .execute());
+    }
+
+    /**
+     * [occ#15] The realistic update: a bind value, a column set to an expression of itself and a
+     * bind value, and the time of the change, in one statement; and the other expressions a SET
+     * value may be on the direct path (a column, arithmetic of several, casts, the current date and
+     * time). Each runs directly (a shape is cached) and sends what jOOQ sends.
+     */
+    @Test
+    void expressionsInSetClausesSendWhatJooqSends() {
+        List<Function<LockingDSLContext, Integer>> updates = List.of(
+                db -> db.update(ACCOUNT)
+                        .set(ACCOUNT.OWNER, "owner")
+                        .set(ACCOUNT.BALANCE, ACCOUNT.BALANCE.plus(2))
+                        .set(ACCOUNT.UPDATED_AT, DSL.currentOffsetDateTime())
+                        .where(ACCOUNT.ID.eq(3))
+                        .lockingPolicy(optimistic(ACCOUNT.VERSION, 4))
+                        .execute(),
+                db -> db.update(ACCOUNT)
+                        .set(ACCOUNT.BALANCE, ACCOUNT.BALANCE.minus(ACCOUNT.ID).times(3).div(DSL.val(2)))
+                        .set(ACCOUNT.OWNER, ACCOUNT.OWNER)
+                        .set(ACCOUNT.UPDATED_AT, DSL.currentTimestamp().cast(ACCOUNT.UPDATED_AT.getDataType()))
+                        .where(ACCOUNT.ID.eq(3))
+                        .lockingPolicy(optimistic(ACCOUNT.VERSION, 5))
+                        .execute(),
+                db -> db.update(PLAYER)
+                        .set(PLAYER.NUM_POINTS, PLAYER.NUM_POINTS.plus(2))
+                        .set(PLAYER.UPDATED_AT, DSL.currentOffsetDateTime())
+                        .where(PLAYER.ID.eq(1))
+                        .lockingPolicy(compareAndSet(PLAYER.NUM_POINTS, 10))
+                        .execute());
+        for (Function<LockingDSLContext, Integer> update : updates) {
+            DirectUpdate.clearCaches();
+            sameAsThroughJooq(update);
+            assertEquals(1, FreshDirectCaches.cachedShapes(), "the update ran on the direct path");
+        }
+    }
+
+    /** A precision makes {@code current_timestamp} render differently: such an update runs through jOOQ. */
+    @Test
+    void aCurrentTimestampWithPrecisionRunsThroughJooq() {
+        DirectUpdate.clearCaches();
+        sameAsThroughJooq(db -> db.update(ACCOUNT)
+                .set(ACCOUNT.UPDATED_AT, DSL.currentTimestamp(3).cast(ACCOUNT.UPDATED_AT.getDataType()))
+                .where(ACCOUNT.ID.eq(3))
+                .lockingPolicy(optimistic(ACCOUNT.VERSION, 4))
+                .execute());
+        assertEquals(0, FreshDirectCaches.cachedShapes(), "no shape: " + FreshDirectCaches.describeCache());
     }
 
     @Test

@@ -25,7 +25,10 @@ import org.jspecify.annotations.Nullable;
  * holds no user data. The bind values are collected beside it in the order of the walk: SET values in
  * the order given, then the where clause and the lock's check, left to right.
  *
- * <p>Only simple updates have a shape: every SET value a bind value, a where clause of {@code AND},
+ * <p>Only simple updates have a shape: every SET value a bind value, a column, an arithmetic
+ * expression ({@code + - * /}) of such values, a cast of one, or {@code current_timestamp},
+ * {@code current_date} or {@code current_time} (so {@code BALANCE.plus(2)} and
+ * {@code DSL.currentOffsetDateTime()} have one); a where clause of {@code AND},
  * {@code OR} and comparisons ({@code = <> < <= > >=}) between columns and bind values, and bind
  * values of the types in {@link DirectTypes} with jOOQ's own binding and no converter. Anything else
  * has none ({@link #of} returns {@code null}) and runs through jOOQ as before.
@@ -74,7 +77,7 @@ final class UpdateShape {
         walk.parts.add(SET);
         for (Map.Entry<Field<?>, Field<?>> a : assignments.entrySet()) {
             walk.parts.add(a.getKey());
-            if (!walk.param(a.getValue())) {
+            if (!walk.value(a.getValue())) {
                 return null;
             }
         }
@@ -117,6 +120,47 @@ final class UpdateShape {
                     return false;
                 }
             }
+        }
+
+        /**
+         * A SET value: a bind value, a column, an arithmetic expression of SET values, a cast of
+         * one, or {@code current_timestamp} (without precision), {@code current_date},
+         * {@code current_time}. An expression's class and data type join the shape.
+         */
+        boolean value(Field<?> f) {
+            switch (JooqInternals.kind(f)) {
+                case PARAM -> {
+                    return param(f);
+                }
+                case COLUMN -> {
+                    parts.add(f);
+                    return true;
+                }
+                case ARITHMETIC -> {
+                    expression(f);
+                    return value(JooqInternals.operand(f, 1)) && value(JooqInternals.operand(f, 2));
+                }
+                case CAST -> {
+                    expression(f);
+                    return value(((QOM.Cast<?>) f).$field());
+                }
+                case CURRENT_TIMESTAMP -> {
+                    expression(f);
+                    return JooqInternals.withoutPrecision(f);
+                }
+                case CURRENT_DATE_OR_TIME -> {
+                    expression(f);
+                    return true;
+                }
+                default -> {
+                    return false;
+                }
+            }
+        }
+
+        private void expression(Field<?> f) {
+            parts.add(f.getClass());
+            parts.add(new TypeKey(f.getDataType()));
         }
 
         boolean operand(Field<?> f) {

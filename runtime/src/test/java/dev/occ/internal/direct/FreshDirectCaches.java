@@ -23,6 +23,16 @@ public final class FreshDirectCaches implements BeforeAllCallback, BeforeEachCal
     public FreshDirectCaches() {
     }
 
+    /** @return how many shapes the direct path cached: whether updates ran on it, for tests in other packages */
+    public static int cachedShapes() {
+        return DirectUpdate.cachedShapes();
+    }
+
+    /** @return the cached shapes and their SQL, for failure messages */
+    public static String describeCache() {
+        return DirectUpdate.describeCache();
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         DirectUpdate.clearCaches();
