@@ -39,9 +39,11 @@ public final class Occ {
      * only bound and executed on the connection jOOQ would use).
      * <ul>
      * <li>absent (the default): direct only where it bypasses nothing configured — no
-     *     {@code ExecuteListener}, no {@code VisitListener}, jOOQ not logging at DEBUG, default
-     *     execution settings; otherwise through jOOQ;</li>
-     * <li>{@code true}: direct even with execute listeners, which then do not see occ's successful
+     *     {@code ExecuteListener} but those that override only {@code exception(ctx)} (such as
+     *     Spring Boot's exception translator, which still sees and translates every failure), no
+     *     {@code VisitListener}, jOOQ not logging at DEBUG, default execution settings; otherwise
+     *     through jOOQ;</li>
+     * <li>{@code true}: direct even with other execute listeners, which then do not see occ's
      *     locked updates;</li>
      * <li>{@code false}: always through jOOQ's rendering and execution.</li>
      * </ul>

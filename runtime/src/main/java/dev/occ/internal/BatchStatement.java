@@ -50,7 +50,8 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code with ordinality} numbers the input rows, so the answer names each row by its position
  *     in the chunk, whatever the key's type.</li>
  * <li>Where the configuration lets occ's direct path run ({@code DirectUpdate.allowed}: no execute
- *     listener, no jOOQ debug logging ...) and every column is of a type in {@link #ARRAY_TYPES}, the
+ *     listener but those that watch only failures, which see a failed chunk's statement, no jOOQ
+ *     debug logging ...) and every column is of a type in {@link #ARRAY_TYPES}, the
  *     statement is rendered by jOOQ once per batch and then bound and run on the JDBC connection
  *     itself, the arrays made by the driver ({@code createArrayOf}); jOOQ's rendering, binding and
  *     result per chunk cost more than the difference to a hand-written statement otherwise.</li>
@@ -215,7 +216,7 @@ final class BatchStatement<R extends Record> {
                 }
                 return rows;
             } catch (java.sql.SQLException e) {
-                throw new org.jooq.exception.DataAccessException("SQL [" + sql + "]; " + e.getMessage(), e);
+                throw DirectUpdate.failure(ctx.configuration(), sql, e, c, () -> null);
             }
         });
     }

@@ -15,7 +15,6 @@ import org.jooq.Condition;
 import org.jooq.Configuration;
 import org.jooq.ConnectionProvider;
 import org.jooq.DSLContext;
-import org.jooq.ExecuteListenerProvider;
 import org.jooq.Field;
 import org.jooq.Param;
 import org.jooq.Query;
@@ -27,9 +26,6 @@ import org.jooq.conf.QueryPoolable;
 import org.jooq.conf.Settings;
 import org.jooq.conf.SettingsTools;
 import org.jooq.conf.StatementType;
-import org.jooq.exception.DataAccessException;
-import org.jooq.exception.DataException;
-import org.jooq.exception.IntegrityConstraintViolationException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,8 +46,10 @@ import org.jspecify.annotations.Nullable;
  * <li>the configuration has no {@code VisitListener} (one could render each execution
  * differently), and default execution settings: prepared statements, no query timeout, no
  * poolable hint, no server output, no implicit diagnostics connection;</li>
- * <li>the configuration has no {@code ExecuteListener}, and jOOQ's execute logging is off or not at
- * DEBUG level, so that no listener or log line misses the statement;</li>
+ * <li>the configuration has no {@code ExecuteListener} but those that watch only failures (such as
+ * Spring Boot's exception translator, see {@link FailureListeners}: they see a failed direct
+ * statement as jOOQ would show it), and jOOQ's execute logging is off or not at DEBUG level, so that
+ * no listener or log line misses the statement;</li>
  * <li>the same SQL, the same bind values in the same order, the same result and the same
  * exceptions as jOOQ's own execution: errors are translated as jOOQ translates them
  * ({@code DataAccessException}, or its {@code DataException} and
@@ -75,9 +73,9 @@ import org.jspecify.annotations.Nullable;
  * them, for tests that must not depend on what ran before.
  *
  * <p>The configuration's data entry {@value #KEY} changes the third rule: {@code Boolean.TRUE}
- * takes the direct path also when {@code ExecuteListener}s are configured (such as Spring Boot's
- * exception translator) or jOOQ logs at DEBUG, which then do not see occ's successful locked
- * updates (a conflict's diagnosis still runs through jOOQ); {@code Boolean.FALSE} turns the direct
+ * takes the direct path also when other {@code ExecuteListener}s are configured or jOOQ logs at
+ * DEBUG, which then do not see occ's locked updates (a conflict's diagnosis still runs through jOOQ;
+ * listeners that watch only failures still see failures); {@code Boolean.FALSE} turns the direct
  * path off:
  *
  * <pre>
@@ -152,7 +150,7 @@ public final class DirectUpdate {
         if (sql == null) {
             return NOT_TAKEN;
         }
-        return run(configuration, sql, rendered.order(), shape);
+        return run(configuration, sql, rendered.order(), shape, query);
     }
 
     /**
@@ -193,12 +191,8 @@ public final class DirectUpdate {
         if (Boolean.TRUE.equals(choice)) {
             return true;
         }
-        for (ExecuteListenerProvider provider : c.executeListenerProviders()) {
-            if (provider != null) {
-                return false;
-            }
-        }
-        return Boolean.FALSE.equals(s.isExecuteLogging()) || !JooqInternals.logging();
+        return FailureListeners.allExceptionOnly(c)
+                && (Boolean.FALSE.equals(s.isExecuteLogging()) || !JooqInternals.logging());
     }
 
     /** The settings seen last, and their private copy: saves hashing them on every update. */
@@ -274,32 +268,47 @@ public final class DirectUpdate {
         return -1;
     }
 
-    private static int run(Configuration configuration, String sql, int[] order, UpdateShape shape) {
+    private static int run(Configuration configuration, String sql, int[] order, UpdateShape shape,
+            Supplier<? extends Query> query) {
         ConnectionProvider provider = configuration.connectionProvider();
         Connection connection = provider.acquire();
         if (connection == null) {
             return NOT_TAKEN; // jOOQ reports the missing connection
         }
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        PreparedStatement statement = null;
+        try {
+            statement = connection.prepareStatement(sql);
             for (int k = 0; k < order.length; k++) {
                 int walked = order[k];
                 shape.binders[walked].bind(statement, k + 1, shape.params[walked].getValue());
             }
             return statement.executeUpdate();
         } catch (SQLException e) {
-            throw translate(sql, e);
+            throw FailureListeners.failure(configuration, sql, e, connection, statement, query);
         } finally {
+            close(statement);
             provider.release(connection);
         }
     }
 
-    /** As jOOQ translates a {@link SQLException} of an execution. */
-    private static DataAccessException translate(String sql, SQLException e) {
-        String message = "SQL [" + sql + "]; " + e.getMessage();
-        return switch (DataAccessException.sqlStateClass(e)) {
-            case C22_DATA_EXCEPTION -> new DataException(message, e);
-            case C23_INTEGRITY_CONSTRAINT_VIOLATION -> new IntegrityConstraintViolationException(message, e);
-            default -> new DataAccessException(message, e);
-        };
+    /**
+     * The exception a failed direct statement throws: jOOQ's translation, after the listeners that
+     * watch only failures (see {@link FailureListeners}) have seen it.
+     *
+     * @param query the statement as jOOQ would run it, built only if a listener asks for it
+     */
+    public static RuntimeException failure(Configuration configuration, String sql, SQLException e,
+            @Nullable Connection connection, Supplier<? extends @Nullable Query> query) {
+        return FailureListeners.failure(configuration, sql, e, connection, null, query);
+    }
+
+    private static void close(@Nullable PreparedStatement statement) {
+        if (statement != null) {
+            try {
+                statement.close();
+            } catch (SQLException e) {
+                // as jOOQ: a statement that cannot be closed is not the execution's failure
+            }
+        }
     }
 }
