@@ -87,8 +87,8 @@ public class ConflictAdvice extends ResponseEntityExceptionHandler {
     }
 
     /**
-     * The database refused the change, as Spring translates it (from Spring Boot's jOOQ listener, or
-     * from the {@code @Repository} translation of a direct update): 422 naming the constraint.
+     * The database refused the change, as Spring Boot's jOOQ exception translator translates it (also
+     * for occ's direct updates): 422 naming the constraint.
      *
      * @param e the translated failure
      * @return the problem

@@ -24,9 +24,9 @@ import org.springframework.stereotype.Repository;
  * write of an existing row names the version it expects; a row that moved on or is gone throws occ's
  * {@code ConflictException}, which {@link ConflictAdvice} maps to HTTP.
  *
- * <p>A {@code @Repository}, so that Spring translates what escapes it: a failed direct update
- * (see {@link DatabaseConfiguration}) arrives as the same Spring {@code DataAccessException} that
- * Spring Boot's jOOQ listener makes of any other statement's failure.
+ * <p>A failed locked update, on occ's direct path or not, arrives as the Spring
+ * {@code DataAccessException} that Spring Boot's jOOQ exception translator makes of it (see
+ * {@link DatabaseConfiguration}).
  */
 @Repository
 public class ResourceRepository {

@@ -289,7 +289,7 @@ class ResourceHttpTest {
         assertEquals(13, RunningService.json(r).get("to").asInt());
         assertEquals(7, points(loser));
         assertEquals(13, points(winner));
-        // jOOQ's listeners saw the reads, not the locked updates: they took occ's direct path
+        // jOOQ executed the reads, not the locked updates: they took occ's direct path, under Spring Boot's defaults
         assertTrue(RunningService.SEEN.stream().anyMatch(sql -> sql.startsWith("select")), RunningService.SEEN.toString());
         assertTrue(RunningService.SEEN.stream().noneMatch(sql -> sql.startsWith("update")), RunningService.SEEN.toString());
     }

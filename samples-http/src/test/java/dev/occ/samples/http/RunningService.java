@@ -2,21 +2,22 @@ package dev.occ.samples.http;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import javax.sql.DataSource;
 import org.jooq.DSLContext;
-import org.jooq.ExecuteContext;
-import org.jooq.ExecuteListener;
-import org.jooq.ExecuteListenerProvider;
-import org.jooq.impl.DefaultExecuteListenerProvider;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -28,12 +29,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The service on a random port on its own database, started once for all test classes of the JVM
- * (and closed when JUnit finishes), with a real HTTP client ({@link HttpClient}). It also records every SQL statement jOOQ's execute listeners see, to
- * tell occ's direct path (which they do not see) from jOOQ's.
+ * (and closed when JUnit finishes), with a real HTTP client ({@link HttpClient}), under Spring
+ * Boot's jOOQ defaults. It also records the SQL of every statement jOOQ executes ({@link #SEEN}),
+ * to tell occ's direct path from jOOQ's.
  */
 final class RunningService implements BeforeAllCallback {
 
-    /** The SQL of every statement jOOQ's execute listeners saw, in order. */
+    /** The SQL of every statement jOOQ prepared (not occ's direct path), in order. */
     static final List<String> SEEN = new CopyOnWriteArrayList<>();
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -50,19 +52,45 @@ final class RunningService implements BeforeAllCallback {
     }
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    /** Registers a listener beside Spring Boot's exception translator. */
+    /**
+     * Records the SQL of every statement prepared through jOOQ's execution, on the service's own
+     * data source (a proxy of each connection), without an execute listener: a listener that
+     * watches more than failures would itself turn occ's direct path off. A statement prepared by
+     * occ's direct path ({@code dev.occ.internal.direct} on the stack) is not recorded.
+     */
     @Configuration(proxyBeanMethods = false)
     static class SeenStatements {
         @Bean
-        ExecuteListenerProvider recordingListener() {
-            return new DefaultExecuteListenerProvider(new ExecuteListener() {
-                private static final long serialVersionUID = 1L;
-
+        static BeanPostProcessor recordingDataSource() {
+            return new BeanPostProcessor() {
                 @Override
-                public void executeStart(ExecuteContext ctx) {
-                    SEEN.add(ctx.sql());
+                public Object postProcessAfterInitialization(Object bean, String name) {
+                    return bean instanceof DataSource ds ? proxy(DataSource.class, ds) : bean;
                 }
-            });
+            };
+        }
+
+        private static <T> T proxy(Class<T> type, T target) {
+            return type.cast(Proxy.newProxyInstance(RunningService.class.getClassLoader(), new Class<?>[] { type },
+                    (self, method, args) -> {
+                        if (method.getName().equals("prepareStatement") && args != null && args[0] instanceof String sql
+                                && !onDirectPath()) {
+                            SEEN.add(sql);
+                        }
+                        Object result;
+                        try {
+                            result = method.invoke(target, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                        return result instanceof Connection c && method.getName().equals("getConnection")
+                                ? proxy(Connection.class, c) : result;
+                    }));
+        }
+
+        private static boolean onDirectPath() {
+            return StackWalker.getInstance().walk(frames -> frames.anyMatch(
+                    f -> f.getClassName().startsWith("dev.occ.internal.direct.")));
         }
     }
 
