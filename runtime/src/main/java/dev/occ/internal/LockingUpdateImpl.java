@@ -222,9 +222,14 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
     /** Runs the statement with its {@code RETURNING} clause, and refreshes the record if there is one. */
     private Result<R> returnedRows() {
         List<SelectFieldOrAsterisk> returned = returned();
-        UpdateQuery<R> query = query();
-        query.execute();
-        Result<R> rows = query.getReturnedRecords();
+        // [occ#15] a simple update returning columns of plain types runs on JDBC directly too
+        Result<R> rows = returned == null ? null
+                : DirectUpdate.executeReturning(ctx, table, assignments, lockedWhere(), plan(), returned, this::query);
+        if (rows == null) {
+            UpdateQuery<R> query = query();
+            query.execute();
+            rows = query.getReturnedRecords();
+        }
         if (rows.isEmpty()) {
             nothingWritten();
             return rows;

@@ -1,6 +1,7 @@
 package dev.occ.internal.direct;
 
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.UUID;
@@ -34,7 +35,36 @@ final class DirectTypes {
             JSON.class, (s, i, v) -> s.setString(i, ((JSON) v).data()),
             JSONB.class, (s, i, v) -> s.setString(i, ((JSONB) v).data()));
 
+    /** Reads one value of a column of the type it is registered for, as jOOQ's default binding reads it. */
+    @FunctionalInterface
+    interface Reader {
+        @Nullable Object read(ResultSet rs, int index) throws SQLException;
+    }
+
+    /**
+     * The readers of the types a {@code RETURNING} clause may return on the direct path, by the
+     * column's Java type: the getter jOOQ's default binding calls on PostgreSQL, {@code null} for
+     * SQL NULL. To admit a type, add it here and a case to {@code DirectReturningTest}.
+     */
+    private static final Map<Class<?>, Reader> READERS = Map.of(
+            Integer.class, (rs, i) -> nullIfWasNull(rs, rs.getInt(i)),
+            Long.class, (rs, i) -> nullIfWasNull(rs, rs.getLong(i)),
+            Short.class, (rs, i) -> nullIfWasNull(rs, rs.getShort(i)),
+            Boolean.class, (rs, i) -> nullIfWasNull(rs, rs.getBoolean(i)),
+            String.class, ResultSet::getString,
+            JSON.class, (rs, i) -> JSON.jsonOrNull(rs.getString(i)),
+            JSONB.class, (rs, i) -> JSONB.jsonbOrNull(rs.getString(i)));
+
     private DirectTypes() {
+    }
+
+    private static @Nullable Object nullIfWasNull(ResultSet rs, Object value) throws SQLException {
+        return rs.wasNull() ? null : value;
+    }
+
+    /** @return the reader of a column's Java type, or {@code null} when the direct path does not read it */
+    static @Nullable Reader reader(Class<?> type) {
+        return READERS.get(type);
     }
 
     /** @return the binder of a bind value, or {@code null} when the direct path does not admit it */

@@ -4,6 +4,7 @@ import dev.occ.Occ;
 import dev.occ.internal.LockPlan;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,10 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Param;
 import org.jooq.Query;
+import org.jooq.Record;
+import org.jooq.Result;
 import org.jooq.SQLDialect;
+import org.jooq.SelectFieldOrAsterisk;
 import org.jooq.Table;
 import org.jooq.conf.DiagnosticsConnection;
 import org.jooq.conf.ParamType;
@@ -41,8 +45,10 @@ import org.jspecify.annotations.Nullable;
  * <h2>What must not change</h2>
  * The path runs only where it changes nothing a user could observe but the time:
  * <ul>
- * <li>the dialect is PostgreSQL's, the update has a shape (see {@link UpdateShape}), and
- * {@code execute()} is called without {@code returning(..)} and without a record to refresh;</li>
+ * <li>the dialect is PostgreSQL's and the update has a shape (see {@link UpdateShape}); with a
+ * {@code RETURNING} clause ({@code returning(..)}, or a record to refresh), only where every
+ * returned field is a column of the table of a type {@link DirectTypes} reads, and no
+ * {@code RecordListener} is configured ({@link #executeReturning});</li>
  * <li>the configuration has no {@code VisitListener} (one could render each execution
  * differently), and default execution settings: prepared statements, no query timeout, no
  * poolable hint, no server output, no implicit diagnostics connection;</li>
@@ -122,17 +128,62 @@ public final class DirectUpdate {
     public static int execute(DSLContext ctx, Table<?> table, Map<Field<?>, Field<?>> assignments,
             Condition lockedWhere, LockPlan<?> plan, Supplier<? extends Query> query) {
         Configuration configuration = ctx.configuration();
-        if (!allowed(configuration)) {
-            return NOT_TAKEN;
-        }
-        Settings settings = canonical(configuration.settings());
-        if (settings == null) {
-            return NOT_TAKEN;
-        }
-        UpdateShape shape = UpdateShape.of(configuration.dialect(), settings, table, assignments, lockedWhere, plan);
+        UpdateShape shape = shape(configuration, table, assignments, lockedWhere, plan, null);
         if (shape == null) {
             return NOT_TAKEN;
         }
+        String sql = sql(shape, query);
+        if (sql == null) {
+            return NOT_TAKEN;
+        }
+        return run(configuration, sql, shape, query);
+    }
+
+    /**
+     * [occ#15] Runs a simple locked UPDATE with a {@code RETURNING} clause directly when it can: as
+     * {@link #execute}, where every returned field is a column of the table of a type in
+     * {@link DirectTypes} (read as jOOQ reads it), and no {@code RecordListener} would see the
+     * returned records. The records are the table's, attached to the context, with the returned
+     * columns set and nothing changed, as jOOQ's {@code getReturnedRecords()} gives them.
+     *
+     * @param returning the fields asked back; empty (all columns) is not taken
+     * @param query the update as jOOQ would run it, with its {@code RETURNING} clause
+     * @return the returned records, or {@code null} when the update must run through jOOQ
+     */
+    public static <R extends Record> @Nullable Result<R> executeReturning(DSLContext ctx, Table<R> table,
+            Map<Field<?>, Field<?>> assignments, Condition lockedWhere, LockPlan<?> plan,
+            List<? extends SelectFieldOrAsterisk> returning, Supplier<? extends Query> query) {
+        Configuration configuration = ctx.configuration();
+        if (returning.isEmpty() || configuration.recordListenerProviders().length > 0) {
+            return null;
+        }
+        UpdateShape shape = shape(configuration, table, assignments, lockedWhere, plan, returning);
+        if (shape == null) {
+            return null;
+        }
+        String sql = sql(shape, query);
+        if (sql == null) {
+            return null;
+        }
+        return runReturning(ctx, table, sql, shape, query);
+    }
+
+    /** The shape of an update, where the configuration allows the direct path: see the class comment. */
+    private static @Nullable UpdateShape shape(Configuration configuration, Table<?> table,
+            Map<Field<?>, Field<?>> assignments, Condition lockedWhere, LockPlan<?> plan,
+            @Nullable List<? extends SelectFieldOrAsterisk> returning) {
+        if (!allowed(configuration)) {
+            return null;
+        }
+        Settings settings = canonical(configuration.settings());
+        if (settings == null) {
+            return null;
+        }
+        return UpdateShape.of(configuration.dialect(), settings, table, assignments, lockedWhere, plan, returning);
+    }
+
+    /** The SQL of a shape: from the cache, or rendered by jOOQ once; {@code null} to run through jOOQ. */
+    private static @Nullable String sql(UpdateShape shape, Supplier<? extends Query> query) {
         Rendered rendered = SHAPES.get(shape.key());
         if (rendered == null) {
             if (SHAPES.size() >= MAX_SHAPES) {
@@ -141,16 +192,16 @@ public final class DirectUpdate {
                             + " statement shapes, its maximum; locked updates of further shapes run through jOOQ, "
                             + "as fast as jOOQ. Many shapes usually mean dynamically built SET or WHERE clauses");
                 }
-                return NOT_TAKEN;
+                return null;
             }
             rendered = render(query.get(), shape);
-            SHAPES.putIfAbsent(shape.key(), rendered);
+            Rendered raced = SHAPES.putIfAbsent(shape.key(), rendered);
+            if (raced != null) {
+                rendered = raced;
+            }
         }
-        String sql = rendered.sql();
-        if (sql == null) {
-            return NOT_TAKEN;
-        }
-        return run(configuration, sql, rendered.order(), shape, query);
+        shape.order = rendered.order();
+        return rendered.sql();
     }
 
     /**
@@ -268,7 +319,7 @@ public final class DirectUpdate {
         return -1;
     }
 
-    private static int run(Configuration configuration, String sql, int[] order, UpdateShape shape,
+    private static int run(Configuration configuration, String sql, UpdateShape shape,
             Supplier<? extends Query> query) {
         ConnectionProvider provider = configuration.connectionProvider();
         Connection connection = provider.acquire();
@@ -278,16 +329,58 @@ public final class DirectUpdate {
         PreparedStatement statement = null;
         try {
             statement = connection.prepareStatement(sql);
-            for (int k = 0; k < order.length; k++) {
-                int walked = order[k];
-                shape.binders[walked].bind(statement, k + 1, shape.params[walked].getValue());
-            }
+            bind(statement, shape);
             return statement.executeUpdate();
         } catch (SQLException e) {
             throw FailureListeners.failure(configuration, sql, e, connection, statement, query);
         } finally {
             close(statement);
             provider.release(connection);
+        }
+    }
+
+    private static <R extends Record> @Nullable Result<R> runReturning(DSLContext ctx, Table<R> table, String sql,
+            UpdateShape shape, Supplier<? extends Query> query) {
+        Configuration configuration = ctx.configuration();
+        ConnectionProvider provider = configuration.connectionProvider();
+        Connection connection = provider.acquire();
+        if (connection == null) {
+            return null; // jOOQ reports the missing connection
+        }
+        PreparedStatement statement = null;
+        try {
+            statement = connection.prepareStatement(sql);
+            bind(statement, shape);
+            Result<R> rows = ctx.newResult(table);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    R row = ctx.newRecord(table);
+                    for (int i = 0; i < shape.returned.length; i++) {
+                        set(row, shape.returned[i], shape.readers[i].read(rs, i + 1));
+                    }
+                    row.changed(false);
+                    rows.add(row);
+                }
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw FailureListeners.failure(configuration, sql, e, connection, statement, query);
+        } finally {
+            close(statement);
+            provider.release(connection);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void set(Record row, Field<T> field, @Nullable Object value) {
+        row.set(field, (T) value);
+    }
+
+    private static void bind(PreparedStatement statement, UpdateShape shape) throws SQLException {
+        int[] order = shape.order;
+        for (int k = 0; k < order.length; k++) {
+            int walked = order[k];
+            shape.binders[walked].bind(statement, k + 1, shape.params[walked].getValue());
         }
     }
 

@@ -150,8 +150,8 @@ final class JooqInternals {
         return KINDS.get(part.getClass());
     }
 
-    /** @return whether jOOQ binds this bind value with its own default binding and no conversion */
-    static boolean defaultBinding(Param<?> p) {
+    /** @return whether jOOQ binds or reads this field with its own default binding and no conversion */
+    static boolean defaultBinding(Field<?> p) {
         return p.getConverter() instanceof IdentityConverter
                 && p.getBinding().getClass().getName().startsWith(DEFAULT_BINDING_PREFIX);
     }

@@ -11,6 +11,9 @@ import org.jooq.DataType;
 import org.jooq.Field;
 import org.jooq.Param;
 import org.jooq.SQLDialect;
+import org.jooq.SelectFieldOrAsterisk;
+import org.jooq.Table;
+import org.jooq.TableField;
 import org.jooq.conf.Settings;
 import org.jooq.impl.QOM;
 import org.jspecify.annotations.Nullable;
@@ -44,15 +47,27 @@ final class UpdateShape {
     private static final Object AND = new Object();
     private static final Object OR = new Object();
 
+    private static final Object RETURNING = new Object();
+    private static final Field<?>[] NOTHING_RETURNED = new Field<?>[0];
+    private static final DirectTypes.Reader[] NO_READERS = new DirectTypes.Reader[0];
+
     private final Key key;
     /** The bind values, in the order of the walk, and the binder of each. */
     final Param<?>[] params;
     final DirectTypes.Binder[] binders;
+    /** The columns of the {@code RETURNING} clause, and the reader of each. */
+    final Field<?>[] returned;
+    final DirectTypes.Reader[] readers;
+    /** For the n-th bind value of the SQL, the index of its value in {@link #params}; set from the cache. */
+    int[] order = new int[0];
 
-    private UpdateShape(Key key, Param<?>[] params, DirectTypes.Binder[] binders) {
+    private UpdateShape(Key key, Param<?>[] params, DirectTypes.Binder[] binders, Field<?>[] returned,
+            DirectTypes.Reader[] readers) {
         this.key = key;
         this.params = params;
         this.binders = binders;
+        this.returned = returned;
+        this.readers = readers;
     }
 
     /** @return what the shape's SQL depends on, without bind values: the key of the cache */
@@ -67,6 +82,18 @@ final class UpdateShape {
      */
     static @Nullable UpdateShape of(SQLDialect dialect, Settings settings, Object table,
             Map<Field<?>, Field<?>> assignments, Condition lockedWhere, LockPlan<?> plan) {
+        return of(dialect, settings, (Table<?>) table, assignments, lockedWhere, plan, null);
+    }
+
+    /**
+     * The shape of an update with a {@code RETURNING} clause of the table's own columns, each of a
+     * type {@link DirectTypes} can read, or {@code null} when it has none.
+     *
+     * @param returning the fields returned, or {@code null} for no {@code RETURNING} clause
+     */
+    static @Nullable UpdateShape of(SQLDialect dialect, Settings settings, Table<?> table,
+            Map<Field<?>, Field<?>> assignments, Condition lockedWhere, LockPlan<?> plan,
+            @Nullable List<? extends SelectFieldOrAsterisk> returning) {
         Walk walk = new Walk(8 + 4 * assignments.size());
         walk.parts.add(dialect);
         walk.parts.add(settings);
@@ -85,8 +112,24 @@ final class UpdateShape {
         if (!walk.condition(lockedWhere) || walk.params.size() > MAX_PARAMS || walk.hasDuplicate()) {
             return null;
         }
+        Field<?>[] returned = NOTHING_RETURNED;
+        DirectTypes.Reader[] readers = NO_READERS;
+        if (returning != null) {
+            walk.parts.add(RETURNING);
+            returned = new Field<?>[returning.size()];
+            readers = new DirectTypes.Reader[returned.length];
+            for (int i = 0; i < returned.length; i++) {
+                if (!(returning.get(i) instanceof TableField<?, ?> column) || table.field(column) != column
+                        || !JooqInternals.defaultBinding(column)
+                        || (readers[i] = DirectTypes.reader(column.getType())) == null) {
+                    return null;
+                }
+                walk.parts.add(column);
+                returned[i] = column;
+            }
+        }
         return new UpdateShape(new Key(walk.parts.toArray()), walk.params.toArray(new Param<?>[0]),
-                walk.binders.toArray(new DirectTypes.Binder[0]));
+                walk.binders.toArray(new DirectTypes.Binder[0]), returned, readers);
     }
 
     /** The walk over an update's parts. */
