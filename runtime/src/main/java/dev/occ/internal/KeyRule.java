@@ -46,6 +46,10 @@ final class KeyRule {
                     + "(<syntheticObjects><primaryKeys>)");
         }
         List<? extends TableField<?, ?>> key = pk.getFields();
+        VersionedRecord<?, ?> record = plan.record();
+        if (record == null && key.size() == 1 && pinsColumn(target.condition(), key.get(0))) {
+            return; // the common case, checked without collecting anything
+        }
         Map<Field<?>, Object> pinned = new LinkedHashMap<>();
         pins(target.condition(), key, pinned);
         List<String> missing = new ArrayList<>();
@@ -60,7 +64,6 @@ final class KeyRule {
                     + " does not pin " + String.join(", ", missing) + " with = at its top level; name the row, "
                     + "for example where(" + example(key) + "), with any other condition ANDed beside it");
         }
-        VersionedRecord<?, ?> record = plan.record();
         if (record != null) {
             for (TableField<?, ?> column : key) {
                 Object own = record.field(column) == null ? null : record.get(column);
@@ -72,6 +75,15 @@ final class KeyRule {
                 }
             }
         }
+    }
+
+    /** Whether a top-level conjunct of {@code c} pins {@code column} with {@code =} to a value, as {@link #pins}. */
+    private static boolean pinsColumn(Condition c, TableField<?, ?> column) {
+        if (c instanceof QOM.And and) {
+            return pinsColumn(and.$arg1(), column) || pinsColumn(and.$arg2(), column);
+        }
+        return c instanceof QOM.Eq<?> eq && (eq.$arg2() instanceof Param<?> && eq.$arg1().equals(column)
+                || eq.$arg1() instanceof Param<?> && eq.$arg2().equals(column));
     }
 
     /**

@@ -32,7 +32,11 @@ public final class OptimisticPolicy<R extends Record> extends Policy<R> implemen
     private final @Nullable VersionKind kind;
     private final @Nullable VersionedRecord<R, ?> record;
     private final Condition check;
-    private final @Nullable Field<?> nextVersion;
+    /**
+     * Built on first use: a statement on occ's direct path whose SQL is cached never asks for it
+     * (its shape names the column and the kind), which saves building the expression per update.
+     */
+    private @Nullable Field<?> nextVersion;
 
     private <V> OptimisticPolicy(TableField<R, V> column, V expected, @Nullable VersionKind kind,
             @Nullable VersionedRecord<R, ?> record) {
@@ -41,7 +45,6 @@ public final class OptimisticPolicy<R extends Record> extends Policy<R> implemen
         this.kind = kind;
         this.record = record;
         this.check = column.eq(DSL.val(expected, column));
-        this.nextVersion = kind == null ? null : nextValue(column, kind);
     }
 
     /**
@@ -174,6 +177,9 @@ public final class OptimisticPolicy<R extends Record> extends Policy<R> implemen
 
     @Override
     public @Nullable Field<?> nextVersion() {
+        if (nextVersion == null && kind != null) {
+            nextVersion = nextValue(column, kind);
+        }
         return nextVersion;
     }
 
