@@ -132,11 +132,12 @@ public final class DirectUpdate {
         if (shape == null) {
             return NOT_TAKEN;
         }
-        String sql = sql(shape, query);
-        if (sql == null) {
-            return NOT_TAKEN;
+        try {
+            String sql = sql(shape, query);
+            return sql == null ? NOT_TAKEN : run(configuration, sql, shape, query);
+        } finally {
+            shape.release();
         }
-        return run(configuration, sql, shape, query);
     }
 
     /**
@@ -161,11 +162,12 @@ public final class DirectUpdate {
         if (shape == null) {
             return null;
         }
-        String sql = sql(shape, query);
-        if (sql == null) {
-            return null;
+        try {
+            String sql = sql(shape, query);
+            return sql == null ? null : runReturning(ctx, table, sql, shape, query);
+        } finally {
+            shape.release();
         }
-        return runReturning(ctx, table, sql, shape, query);
     }
 
     /** The shape of an update, where the configuration allows the direct path: see the class comment. */
@@ -195,7 +197,7 @@ public final class DirectUpdate {
                 return null;
             }
             rendered = render(query.get(), shape);
-            Rendered raced = SHAPES.putIfAbsent(shape.key(), rendered);
+            Rendered raced = SHAPES.putIfAbsent(shape.keyCopy(), rendered);
             if (raced != null) {
                 rendered = raced;
             }
@@ -284,14 +286,15 @@ public final class DirectUpdate {
     private static Rendered render(Query query, UpdateShape shape) {
         String sql = query.getSQL(ParamType.INDEXED);
         Param<?>[] walked = shape.params;
-        int[] order = new int[walked.length];
-        boolean[] used = new boolean[walked.length];
+        int count = shape.paramCount;
+        int[] order = new int[count];
+        boolean[] used = new boolean[count];
         int n = 0;
         for (Param<?> p : query.getParams().values()) {
             if (p.isInline()) {
                 continue;
             }
-            int index = indexOf(walked, p);
+            int index = indexOf(walked, count, p);
             if (index < 0 || n >= order.length || used[index]) {
                 return NEVER;
             }
@@ -310,8 +313,8 @@ public final class DirectUpdate {
         return new Rendered(sql, order);
     }
 
-    private static int indexOf(Param<?>[] params, Param<?> p) {
-        for (int i = 0; i < params.length; i++) {
+    private static int indexOf(Param<?>[] params, int count, Param<?> p) {
+        for (int i = 0; i < count; i++) {
             if (params[i] == p) {
                 return i;
             }
@@ -355,7 +358,7 @@ public final class DirectUpdate {
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     R row = ctx.newRecord(table);
-                    for (int i = 0; i < shape.returned.length; i++) {
+                    for (int i = 0; i < shape.returnedCount; i++) {
                         set(row, shape.returned[i], shape.readers[i].read(rs, i + 1));
                     }
                     row.changed(false);

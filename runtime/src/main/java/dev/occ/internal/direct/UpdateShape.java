@@ -2,7 +2,6 @@ package dev.occ.internal.direct;
 
 import dev.occ.internal.LockPlan;
 import dev.occ.internal.direct.JooqInternals.Kind;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +34,13 @@ import org.jspecify.annotations.Nullable;
  * {@code OR} and comparisons ({@code = <> < <= > >=}) between columns and bind values, and bind
  * values of the types in {@link DirectTypes} with jOOQ's own binding and no converter. Anything else
  * has none ({@link #of} returns {@code null}) and runs through jOOQ as before.
+ *
+ * <p>[occ#15] A shape is the walk's working memory, one per thread and reused (so that a locked
+ * update allocates no lists, arrays or key for its shape): {@link #of} hands out the thread's shape,
+ * {@link #release()} gives it back and drops its references to the bind values, so that no user
+ * data outlives the update. The cache keeps {@linkplain #keyCopy() copies} of keys, never the
+ * thread's key. A walk that starts while the thread's shape is in use (a listener that runs another
+ * update while a failure is reported) gets a shape of its own.
  */
 final class UpdateShape {
 
@@ -46,33 +52,42 @@ final class UpdateShape {
     private static final Object PARAM = new Object();
     private static final Object AND = new Object();
     private static final Object OR = new Object();
-
     private static final Object RETURNING = new Object();
-    private static final Field<?>[] NOTHING_RETURNED = new Field<?>[0];
-    private static final DirectTypes.Reader[] NO_READERS = new DirectTypes.Reader[0];
 
-    private final Key key;
-    /** The bind values, in the order of the walk, and the binder of each. */
-    final Param<?>[] params;
-    final DirectTypes.Binder[] binders;
-    /** The columns of the {@code RETURNING} clause, and the reader of each. */
-    final Field<?>[] returned;
-    final DirectTypes.Reader[] readers;
+    private static final ThreadLocal<UpdateShape> THREADS = ThreadLocal.withInitial(UpdateShape::new);
+
+    /** The parts the SQL depends on, compared by identity (data types by equality), the first {@link Key#length}. */
+    private final Key key = new Key(new Object[32], 0, 0);
+    /** The bind values, in the order of the walk, and the binder of each: the first {@link #paramCount}. */
+    Param<?>[] params = new Param<?>[8];
+    DirectTypes.Binder[] binders = new DirectTypes.Binder[8];
+    int paramCount;
+    /** The columns of the {@code RETURNING} clause, and the reader of each: the first {@link #returnedCount}. */
+    Field<?>[] returned = new Field<?>[4];
+    DirectTypes.Reader[] readers = new DirectTypes.Reader[4];
+    int returnedCount;
     /** For the n-th bind value of the SQL, the index of its value in {@link #params}; set from the cache. */
     int[] order = new int[0];
+    private boolean inUse;
 
-    private UpdateShape(Key key, Param<?>[] params, DirectTypes.Binder[] binders, Field<?>[] returned,
-            DirectTypes.Reader[] readers) {
-        this.key = key;
-        this.params = params;
-        this.binders = binders;
-        this.returned = returned;
-        this.readers = readers;
+    private UpdateShape() {
     }
 
-    /** @return what the shape's SQL depends on, without bind values: the key of the cache */
+    /** @return what the shape's SQL depends on, without bind values: for looking up the cache only */
     Key key() {
         return key;
+    }
+
+    /** @return a copy of the key that the cache may keep */
+    Key keyCopy() {
+        return new Key(Arrays.copyOf(key.parts, key.length), key.length, key.hash);
+    }
+
+    /** Gives the shape back to its thread, without its references to the bind values. */
+    void release() {
+        Arrays.fill(params, 0, paramCount, null);
+        paramCount = 0;
+        inUse = false;
     }
 
     /**
@@ -87,193 +102,216 @@ final class UpdateShape {
 
     /**
      * The shape of an update with a {@code RETURNING} clause of the table's own columns, each of a
-     * type {@link DirectTypes} can read, or {@code null} when it has none.
+     * type {@link DirectTypes} can read, or {@code null} when it has none. A shape returned must be
+     * {@linkplain #release() released}.
      *
      * @param returning the fields returned, or {@code null} for no {@code RETURNING} clause
      */
     static @Nullable UpdateShape of(SQLDialect dialect, Settings settings, Table<?> table,
             Map<Field<?>, Field<?>> assignments, Condition lockedWhere, LockPlan<?> plan,
             @Nullable List<? extends SelectFieldOrAsterisk> returning) {
-        Walk walk = new Walk(8 + 4 * assignments.size());
-        walk.parts.add(dialect);
-        walk.parts.add(settings);
-        walk.parts.add(table);
-        walk.parts.add(plan.getClass());
-        walk.parts.add(plan.versionColumn());
-        walk.parts.add(plan.versionKind());
-        walk.parts.add(SET);
-        for (Map.Entry<Field<?>, Field<?>> a : assignments.entrySet()) {
-            walk.parts.add(a.getKey());
-            if (!walk.value(a.getValue())) {
-                return null;
-            }
+        UpdateShape shape = THREADS.get();
+        if (shape.inUse) {
+            shape = new UpdateShape();
         }
-        walk.parts.add(WHERE);
-        if (!walk.condition(lockedWhere) || walk.params.size() > MAX_PARAMS || walk.hasDuplicate()) {
-            return null;
+        shape.inUse = true;
+        shape.key.length = 0;
+        shape.paramCount = 0;
+        shape.returnedCount = 0;
+        if (shape.walk(dialect, settings, table, assignments, lockedWhere, plan, returning)) {
+            shape.key.hash = shape.key.computeHash();
+            return shape;
         }
-        Field<?>[] returned = NOTHING_RETURNED;
-        DirectTypes.Reader[] readers = NO_READERS;
-        if (returning != null) {
-            walk.parts.add(RETURNING);
-            returned = new Field<?>[returning.size()];
-            readers = new DirectTypes.Reader[returned.length];
-            for (int i = 0; i < returned.length; i++) {
-                if (!(returning.get(i) instanceof TableField<?, ?> column) || table.field(column) != column
-                        || !JooqInternals.defaultBinding(column)
-                        || (readers[i] = DirectTypes.reader(column.getType())) == null) {
-                    return null;
-                }
-                walk.parts.add(column);
-                returned[i] = column;
-            }
-        }
-        return new UpdateShape(new Key(walk.parts.toArray()), walk.params.toArray(new Param<?>[0]),
-                walk.binders.toArray(new DirectTypes.Binder[0]), returned, readers);
+        shape.release();
+        return null;
     }
 
-    /** The walk over an update's parts. */
-    private static final class Walk {
-        final List<@Nullable Object> parts;
-        final List<Param<?>> params = new ArrayList<>();
-        final List<DirectTypes.Binder> binders = new ArrayList<>();
-
-        Walk(int size) {
-            parts = new ArrayList<>(size);
-        }
-
-        boolean condition(Condition c) {
-            switch (JooqInternals.kind(c)) {
-                case AND -> {
-                    QOM.And and = (QOM.And) c;
-                    parts.add(AND);
-                    return condition(and.$arg1()) && condition(and.$arg2());
-                }
-                case OR -> {
-                    QOM.Or or = (QOM.Or) c;
-                    parts.add(OR);
-                    return condition(or.$arg1()) && condition(or.$arg2());
-                }
-                case COMPARISON -> {
-                    QOM.CompareCondition<?, ?> compare = (QOM.CompareCondition<?, ?>) c;
-                    parts.add(c.getClass());
-                    return operand(compare.$arg1()) && operand(compare.$arg2());
-                }
-                default -> {
-                    return false;
-                }
-            }
-        }
-
-        /**
-         * A SET value: a bind value, a column, an arithmetic expression of SET values, a cast of
-         * one, or {@code current_timestamp} (without precision), {@code current_date},
-         * {@code current_time}. An expression's class and data type join the shape.
-         */
-        boolean value(Field<?> f) {
-            switch (JooqInternals.kind(f)) {
-                case PARAM -> {
-                    return param(f);
-                }
-                case COLUMN -> {
-                    parts.add(f);
-                    return true;
-                }
-                case ARITHMETIC -> {
-                    expression(f);
-                    return value(JooqInternals.operand(f, 1)) && value(JooqInternals.operand(f, 2));
-                }
-                case CAST -> {
-                    expression(f);
-                    return value(((QOM.Cast<?>) f).$field());
-                }
-                case CURRENT_TIMESTAMP -> {
-                    expression(f);
-                    return JooqInternals.withoutPrecision(f);
-                }
-                case CURRENT_DATE_OR_TIME -> {
-                    expression(f);
-                    return true;
-                }
-                default -> {
-                    return false;
-                }
-            }
-        }
-
-        private void expression(Field<?> f) {
-            parts.add(f.getClass());
-            parts.add(new TypeKey(f.getDataType()));
-        }
-
-        boolean operand(Field<?> f) {
-            if (JooqInternals.kind(f) == Kind.COLUMN) {
-                parts.add(f);
-                return true;
-            }
-            return param(f);
-        }
-
-        /** A bind value of an admitted type: its data type joins the shape, itself the bind values. */
-        boolean param(Field<?> f) {
-            if (JooqInternals.kind(f) != Kind.PARAM) {
+    private boolean walk(SQLDialect dialect, Settings settings, Table<?> table, Map<Field<?>, Field<?>> assignments,
+            Condition lockedWhere, LockPlan<?> plan, @Nullable List<? extends SelectFieldOrAsterisk> returning) {
+        part(dialect);
+        part(settings);
+        part(table);
+        part(plan.getClass());
+        part(plan.versionColumn());
+        part(plan.versionKind());
+        part(SET);
+        for (Map.Entry<Field<?>, Field<?>> a : assignments.entrySet()) {
+            part(a.getKey());
+            if (!value(a.getValue())) {
                 return false;
             }
-            Param<?> p = (Param<?>) f;
-            DirectTypes.Binder binder = DirectTypes.binder(p.getValue());
-            if (binder == null || p.isInline() || !(p.getParamName() == null || p.getParamName().isEmpty())
-                    || !JooqInternals.defaultBinding(p)) {
-                return false;
-            }
-            parts.add(PARAM);
-            parts.add(new TypeKey(p.getDataType()));
-            params.add(p);
-            binders.add(binder);
-            return true;
         }
-
-        boolean hasDuplicate() {
-            for (int i = 0; i < params.size(); i++) {
-                for (int j = i + 1; j < params.size(); j++) {
-                    if (params.get(i) == params.get(j)) {
-                        return true;
-                    }
-                }
-            }
+        part(WHERE);
+        if (!condition(lockedWhere) || paramCount > MAX_PARAMS || hasDuplicate()) {
             return false;
+        }
+        if (returning != null) {
+            part(RETURNING);
+            for (int i = 0; i < returning.size(); i++) {
+                DirectTypes.Reader reader;
+                if (!(returning.get(i) instanceof TableField<?, ?> column) || table.field(column) != column
+                        || !JooqInternals.defaultBinding(column) || (reader = DirectTypes.reader(column.getType())) == null) {
+                    return false;
+                }
+                part(column);
+                if (returnedCount == returned.length) {
+                    returned = Arrays.copyOf(returned, 2 * returnedCount);
+                    readers = Arrays.copyOf(readers, 2 * returnedCount);
+                }
+                returned[returnedCount] = column;
+                readers[returnedCount++] = reader;
+            }
+        }
+        return true;
+    }
+
+    private void part(@Nullable Object part) {
+        Key k = key;
+        if (k.length == k.parts.length) {
+            k.parts = Arrays.copyOf(k.parts, 2 * k.length);
+        }
+        k.parts[k.length++] = part;
+    }
+
+    private boolean condition(Condition c) {
+        switch (JooqInternals.kind(c)) {
+            case AND -> {
+                QOM.And and = (QOM.And) c;
+                part(AND);
+                return condition(and.$arg1()) && condition(and.$arg2());
+            }
+            case OR -> {
+                QOM.Or or = (QOM.Or) c;
+                part(OR);
+                return condition(or.$arg1()) && condition(or.$arg2());
+            }
+            case COMPARISON -> {
+                QOM.CompareCondition<?, ?> compare = (QOM.CompareCondition<?, ?>) c;
+                part(c.getClass());
+                return operand(compare.$arg1()) && operand(compare.$arg2());
+            }
+            default -> {
+                return false;
+            }
         }
     }
 
     /**
-     * A bind value's data type, compared by equality: jOOQ makes a new data type for some bind
-     * values, equal but for nullability and default.
+     * A SET value: a bind value, a column, an arithmetic expression of SET values, a cast of one,
+     * or {@code current_timestamp} (without precision), {@code current_date},
+     * {@code current_time}. An expression's class and data type join the shape.
      */
-    private record TypeKey(DataType<?> type) {
+    private boolean value(Field<?> f) {
+        switch (JooqInternals.kind(f)) {
+            case PARAM -> {
+                return param(f);
+            }
+            case COLUMN -> {
+                part(f);
+                return true;
+            }
+            case ARITHMETIC -> {
+                expression(f);
+                return value(JooqInternals.operand(f, 1)) && value(JooqInternals.operand(f, 2));
+            }
+            case CAST -> {
+                expression(f);
+                return value(((QOM.Cast<?>) f).$field());
+            }
+            case CURRENT_TIMESTAMP -> {
+                expression(f);
+                return JooqInternals.withoutPrecision(f);
+            }
+            case CURRENT_DATE_OR_TIME -> {
+                expression(f);
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
     }
 
-    /** The parts a shape's SQL depends on, compared by identity (data types by equality). */
-    static final class Key {
-        private final @Nullable Object[] parts;
-        private final int hash;
+    private void expression(Field<?> f) {
+        part(f.getClass());
+        part(f.getDataType());
+    }
 
-        private Key(@Nullable Object[] parts) {
-            this.parts = parts;
-            int h = 1;
-            for (Object part : parts) {
-                h = 31 * h + (part instanceof TypeKey ? part.hashCode() : System.identityHashCode(part));
+    private boolean operand(Field<?> f) {
+        if (JooqInternals.kind(f) == Kind.COLUMN) {
+            part(f);
+            return true;
+        }
+        return param(f);
+    }
+
+    /** A bind value of an admitted type: its data type joins the shape, itself the bind values. */
+    private boolean param(Field<?> f) {
+        if (JooqInternals.kind(f) != Kind.PARAM) {
+            return false;
+        }
+        Param<?> p = (Param<?>) f;
+        DirectTypes.Binder binder = DirectTypes.binder(p.getValue());
+        if (binder == null || p.isInline() || !(p.getParamName() == null || p.getParamName().isEmpty())
+                || !JooqInternals.defaultBinding(p)) {
+            return false;
+        }
+        part(PARAM);
+        part(p.getDataType());
+        if (paramCount == params.length) {
+            params = Arrays.copyOf(params, 2 * paramCount);
+            binders = Arrays.copyOf(binders, 2 * paramCount);
+        }
+        params[paramCount] = p;
+        binders[paramCount++] = binder;
+        return true;
+    }
+
+    private boolean hasDuplicate() {
+        for (int i = 0; i < paramCount; i++) {
+            for (int j = i + 1; j < paramCount; j++) {
+                if (params[i] == params[j]) {
+                    return true;
+                }
             }
-            this.hash = h;
+        }
+        return false;
+    }
+
+    /**
+     * The parts a shape's SQL depends on, compared by identity, data types by equality (jOOQ makes
+     * a new data type for some bind values and expressions, equal but for nullability and default).
+     * The thread's shape fills its key in place; the cache keeps copies.
+     */
+    static final class Key {
+        private @Nullable Object[] parts;
+        private int length;
+        private int hash;
+
+        private Key(@Nullable Object[] parts, int length, int hash) {
+            this.parts = parts;
+            this.length = length;
+            this.hash = hash;
+        }
+
+        private int computeHash() {
+            int h = 1;
+            for (int i = 0; i < length; i++) {
+                Object part = parts[i];
+                h = 31 * h + (part instanceof DataType<?> ? part.hashCode() : System.identityHashCode(part));
+            }
+            return h;
         }
 
         @Override
         public boolean equals(@Nullable Object o) {
-            if (!(o instanceof Key other) || other.hash != hash || other.parts.length != parts.length) {
+            if (!(o instanceof Key other) || other.hash != hash || other.length != length) {
                 return false;
             }
-            for (int i = 0; i < parts.length; i++) {
+            for (int i = 0; i < length; i++) {
                 Object a = parts[i];
                 Object b = other.parts[i];
-                if (a != b && !(a instanceof TypeKey && a.equals(b))) {
+                if (a != b && !(a instanceof DataType<?> && a.equals(b))) {
                     return false;
                 }
             }
@@ -287,7 +325,7 @@ final class UpdateShape {
 
         @Override
         public String toString() {
-            return "UpdateShape" + Arrays.toString(Arrays.copyOfRange(parts, 2, parts.length));
+            return "UpdateShape" + Arrays.toString(Arrays.copyOfRange(parts, 2, length));
         }
     }
 }

@@ -159,6 +159,34 @@ class FailureListenersTest {
         assertEquals(1, listener.failures);
     }
 
+    /**
+     * A listener that runs another locked update on the same thread while it is told of a failure:
+     * both run on the direct path, each with its own bind values.
+     */
+    @Test
+    void anUpdateInsideTheFailureCallbackRunsWithItsOwnValues() {
+        int[] ids = new int[2];
+        ExecuteListener compensating = new ExecuteListener() {
+            @Override
+            public void exception(ExecuteContext ctx) {
+                rename(ctx.dsl(), ids[1], 1);
+            }
+        };
+        DSLContext ctx = with(compensating);
+        ids[0] = newResource(ctx);
+        ids[1] = newResource(ctx);
+        assertThrows(org.jooq.exception.DataException.class, () -> Occ.using(ctx).update(RESOURCE)
+                .set(RESOURCE.DATA, JSONB.valueOf("{not json")).where(RESOURCE.ID.eq(ids[0]))
+                .lockingPolicy(optimistic(RESOURCE.VERSION, 1)).execute());
+        assertEquals("renamed 1", ctx.fetchValue(RESOURCE.NAME, RESOURCE.ID.eq(ids[1])));
+        assertEquals(2, ctx.fetchValue(RESOURCE.VERSION, RESOURCE.ID.eq(ids[1])));
+        assertEquals(1, ctx.fetchValue(RESOURCE.VERSION, RESOURCE.ID.eq(ids[0])));
+        assertEquals(2, DirectUpdate.cachedShapes(), "both ran on the direct path");
+        // the thread's shape is free again: the next update binds its own values
+        assertEquals(1, rename(ctx, ids[0], 1));
+        assertEquals("renamed 1", ctx.fetchValue(RESOURCE.NAME, RESOURCE.ID.eq(ids[0])));
+    }
+
     @Test
     void jooqsCallbackListenersWatchEverythingAsFarAsOccCanTell() {
         assertFalse(FailureListeners.exceptionOnly(ExecuteListener.onException(ctx -> { })),

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import org.jooq.Condition;
 import org.jooq.Field;
-import org.jooq.Param;
 import org.jooq.SQLDialect;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
@@ -25,26 +24,39 @@ class UpdateShapeTest {
 
     private static final Settings SETTINGS = new Settings();
 
-    private static UpdateShape shape(Settings settings, String name, Condition where, int version) {
+    /** A shape's key, kept, and its bind values in the order of the walk. */
+    private record Walked(UpdateShape.Key key, List<Object> params) {
+    }
+
+    private static Walked shape(Settings settings, String name, Condition where, int version) {
         LockPlan<ResourceRecord> plan = OptimisticPolicy.version(RESOURCE.VERSION, version, null);
         Map<Field<?>, Field<?>> set = Map.of(RESOURCE.NAME, DSL.val(name, RESOURCE.NAME));
-        return UpdateShape.of(SQLDialect.POSTGRES, settings, RESOURCE, set, DSL.and(where, plan.check()), plan);
+        UpdateShape shape = UpdateShape.of(SQLDialect.POSTGRES, settings, RESOURCE, set,
+                DSL.and(where, plan.check()), plan);
+        if (shape == null) {
+            return null;
+        }
+        Walked walked = new Walked(shape.keyCopy(), Arrays.stream(shape.params, 0, shape.paramCount)
+                .map(p -> (Object) p.getValue()).toList());
+        shape.release();
+        assertNull(shape.params[0], "a released shape keeps no bind value");
+        return walked;
     }
 
     @Test
     void keysOfUpdatesThatDifferOnlyInTheirValuesAreEqual() {
-        UpdateShape a = shape(SETTINGS, "a", RESOURCE.ID.eq(1), 1);
-        UpdateShape b = shape(SETTINGS, "b", RESOURCE.ID.eq(2), 7);
+        Walked a = shape(SETTINGS, "a", RESOURCE.ID.eq(1), 1);
+        Walked b = shape(SETTINGS, "b", RESOURCE.ID.eq(2), 7);
         assertEquals(a.key(), b.key());
         assertEquals(a.key().hashCode(), b.key().hashCode());
-        assertEquals(List.of("a", 1, 1), Arrays.stream(a.params).map(Param::getValue).toList(),
+        assertEquals(List.of("a", 1, 1), a.params(),
                 "the bind values in the order of the walk: SET, then the where clause and the check");
-        assertEquals(List.of("b", 2, 7), Arrays.stream(b.params).map(Param::getValue).toList());
+        assertEquals(List.of("b", 2, 7), b.params());
     }
 
     @Test
     void keysOfOtherShapesDiffer() {
-        UpdateShape a = shape(SETTINGS, "a", RESOURCE.ID.eq(1), 1);
+        Walked a = shape(SETTINGS, "a", RESOURCE.ID.eq(1), 1);
         assertNotEquals(a.key(), shape(SETTINGS, "a", RESOURCE.ID.ne(1), 1).key(), "another comparison");
         assertNotEquals(a.key(), shape(SETTINGS, "a", RESOURCE.ID.eq(1).and(RESOURCE.NAME.eq("x")), 1).key(),
                 "a longer where clause");
