@@ -20,12 +20,15 @@ import java.util.Map;
  *
  * <p>Rows: each single-row contender owns a slot of {@value #SLOT_ROWS} rows of {@code resource}
  * (ids {@code slot * SLOT_ROWS + 1 ..}), and the contention sweep uses its own
- * {@value #HOT_ROWS} rows after them, so that scenarios never see each other's versions.
+ * {@value #HOT_ROWS} rows after them, so that scenarios never see each other's versions. The
+ * {@code account} table (V4) has one row per slot row, with the same ids (owner {@code 'owner n'},
+ * balance 0, version 1), for the realistic update of scenario 1b.
  */
 final class BenchDatabase {
 
     static final int SLOT_ROWS = 64;
-    static final int SLOTS = 24;
+    /** Scenario 1 (7 slots), its statement counts (7), the failure path (4), scenario 1b (10). */
+    static final int SLOTS = 28;
     static final int HOT_ROWS = 1000;
     /** The first id of the contention sweep's rows. */
     static final int HOT_FIRST_ID = SLOTS * SLOT_ROWS + 1;
@@ -98,6 +101,10 @@ final class BenchDatabase {
             s.execute("insert into resource (name, data) select 'row ' || g, '{\"n\": 0}'::jsonb"
                     + " from generate_series(1, " + rows + ") g");
             s.execute("vacuum analyze resource");
+            // one account per slot row, the same ids (a fresh identity counts from 1, as resource's)
+            s.execute("insert into account (owner) select 'owner ' || g from generate_series(1, "
+                    + SLOTS * SLOT_ROWS + ") g");
+            s.execute("vacuum analyze account");
         } catch (SQLException e) {
             throw new IllegalStateException("Could not seed " + database + ": " + e.getMessage(), e);
         }
@@ -110,6 +117,9 @@ final class BenchDatabase {
 
     /** The ids of one slot's rows. */
     static int[] slot(int slot) {
+        if (slot < 0 || slot >= SLOTS) {
+            throw new IllegalArgumentException("slot " + slot + " of " + SLOTS + ": raise BenchDatabase.SLOTS");
+        }
         int[] ids = new int[SLOT_ROWS];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = slot * SLOT_ROWS + i + 1;
@@ -130,10 +140,14 @@ final class BenchDatabase {
         return server.version();
     }
 
-    /** {@code VACUUM} the resource table, so that each scenario starts without the last one's dead rows. */
+    /**
+     * {@code VACUUM} the resource and account tables, so that each scenario starts without the last
+     * one's dead rows.
+     */
     void vacuum() {
         try (Connection c = connect(); Statement s = c.createStatement()) {
             s.execute("vacuum analyze resource");
+            s.execute("vacuum analyze account");
         } catch (SQLException e) {
             throw new IllegalStateException("vacuum failed: " + e.getMessage(), e);
         }

@@ -19,7 +19,9 @@ import java.util.function.Supplier;
  *
  * Arguments ({@code -Dbench.args=...}): {@code quick} runs every scenario briefly and writes to
  * {@code target/} instead (a check of the harness, not a measurement); {@code skip-jmh} leaves out
- * scenario 4. Scenario 5, the work queue, runs last: its index and rows are gone when it ends.
+ * scenario 4. Scenario 1b, real statements (the realistic update, {@code RETURNING}, Spring Boot's
+ * exception translator, each against a raw JDBC partner doing the same work), runs right after
+ * scenario 1. Scenario 5, the work queue, runs last: its index and rows are gone when it ends.
  */
 public final class Main {
 
@@ -32,6 +34,63 @@ public final class Main {
             new SingleRow.Kind("Hibernate @Version", HibernateVersion::new, false),
             new SingleRow.Kind("occ DSL, direct execution off", OccDsl::throughJooq, true),
             new SingleRow.Kind("occ DSL", OccDsl::new, true));
+
+    /** Scenario 1b (a): the realistic update of {@code account}. */
+    static final String REALISTIC_RAW = "(a) raw JDBC, realistic update";
+    static final String REALISTIC_JOOQ = "(a) jOOQ DSL, realistic update";
+    static final String REALISTIC_OCC = "(a) occ DSL, realistic update";
+    /** Scenario 1b (b): the new version returned. */
+    static final String RETURNING_RAW = "(b) raw JDBC, UPDATE .. RETURNING version";
+    static final String RETURNING_JOOQ = "(b) jOOQ DSL, returning(VERSION)";
+    static final String RETURNING_OCC = "(b) occ DSL, returning(VERSION)";
+    /** Scenario 1b (c): scenario 1's update under Spring Boot's exception translator. */
+    static final String SPRING_RAW = "(c) raw JDBC";
+    static final String SPRING_JOOQ = "(c) jOOQ DSL, Spring Boot exception translator";
+    static final String SPRING_OCC = "(c) occ DSL, Spring Boot exception translator";
+
+    /**
+     * The contenders of scenario 1b, real statements: per statement the raw JDBC partner that does
+     * the same work (the floor of that statement's ratios), plain jOOQ (the anchor) and occ.
+     */
+    static final List<SingleRow.Kind> REAL_STATEMENTS = List.of(
+            new SingleRow.Kind(REALISTIC_RAW, Realistic.RawRealistic::new, true, REALISTIC_RAW, REALISTIC_JOOQ),
+            new SingleRow.Kind(REALISTIC_JOOQ, Realistic.JooqRealistic::new, true, REALISTIC_RAW, REALISTIC_JOOQ),
+            new SingleRow.Kind("(a) occ DSL, realistic update, direct execution off",
+                    Realistic.OccRealistic::throughJooq, true, REALISTIC_RAW, REALISTIC_JOOQ),
+            new SingleRow.Kind(REALISTIC_OCC, Realistic.OccRealistic::new, true, REALISTIC_RAW, REALISTIC_JOOQ),
+            new SingleRow.Kind(RETURNING_RAW, Returning.RawReturning::new, true, RETURNING_RAW, RETURNING_JOOQ),
+            new SingleRow.Kind(RETURNING_JOOQ, Returning.JooqReturning::new, true, RETURNING_RAW, RETURNING_JOOQ),
+            new SingleRow.Kind(RETURNING_OCC, Returning.OccReturning::new, true, RETURNING_RAW, RETURNING_JOOQ),
+            new SingleRow.Kind(SPRING_RAW, RawJdbc::new, true, SPRING_RAW, SPRING_JOOQ),
+            new SingleRow.Kind(SPRING_JOOQ, SpringTranslated.JooqSpring::new, true, SPRING_RAW, SPRING_JOOQ),
+            new SingleRow.Kind(SPRING_OCC, SpringTranslated.OccSpring::new, true, SPRING_RAW, SPRING_JOOQ));
+
+    /**
+     * A goal of occ#15 that scenario 1b measures: {@code contender}'s time per update at most
+     * {@code atMost} times its raw JDBC partner's (median of the paired rounds, autocommit,
+     * {@code synchronous_commit = off}).
+     */
+    record Goal(String what, String contender, double atMost) {
+    }
+
+    static final List<Goal> REAL_STATEMENT_GOALS = List.of(
+            new Goal("(a) the realistic update: bind values, `balance = balance + ?`, `updated_at = current_timestamp`",
+                    REALISTIC_OCC, 1.05),
+            new Goal("(b) `.returning()` of the new version, against `UPDATE .. RETURNING`", RETURNING_OCC, 1.10),
+            new Goal("(c) under Spring Boot's jOOQ defaults (its exception translator listener)", SPRING_OCC, 1.10));
+
+    /**
+     * occ#15's goal for the bytes allocated per locked update: JMH's GC profiler on the mock
+     * connection ({@link RenderBenchmark}), {@code benchmark} beside raw JDBC's {@code rawBenchmark}.
+     */
+    record AllocationGoal(String benchmark, String rawBenchmark) {
+    }
+
+    static final List<AllocationGoal> ALLOCATION_GOALS = List.of(
+            new AllocationGoal("occExecuteMock", "rawJdbcMock"),
+            new AllocationGoal("occRealisticExecuteMock", "rawJdbcRealisticMock"),
+            new AllocationGoal("occReturningExecuteMock", "rawJdbcReturningMock"));
+    static final double ALLOCATION_GOAL_BYTES = 1536;
 
     /** Scenario 2: occ's success and failure, and the failures of plain jOOQ and raw JDBC. */
     static final List<SingleRow.Kind> FAILURE_PATH = List.of(
@@ -55,17 +114,20 @@ public final class Main {
     /** How long each part runs. */
     record Plan(boolean quick, int warmUpOps, int rounds, int batchSyncOn, int batchSyncOff, int countOps,
             int failureWarmUpOps, int failureRounds, int failureBatch, Duration contentionRun,
-            int contentionRepetitions, Duration contentionWarmUp, int queueRows, int queueRepetitions) {
+            int contentionRepetitions, Duration contentionWarmUp, int queueRows, int queueRepetitions,
+            int realWarmUpOps, int realRounds, int realBatchSyncOn, int realBatchSyncOff) {
 
         static final Plan FULL = new Plan(false, 20_000, 80, 75, 150, 200, 5_000, 40, 125,
-                Duration.ofMillis(500), 5, Duration.ofMillis(1000), 10_000, 3);
+                Duration.ofMillis(500), 5, Duration.ofMillis(1000), 10_000, 3, 5_000, 40, 60, 100);
         static final Plan QUICK = new Plan(true, 300, 3, 30, 50, 50, 100, 2, 30,
-                Duration.ofMillis(200), 1, Duration.ofMillis(100), 400, 1);
+                Duration.ofMillis(200), 1, Duration.ofMillis(100), 400, 1, 300, 3, 30, 50);
     }
 
     /** Everything one run measured. */
     record Results(Plan plan, List<Jmh.Score> jmh, List<SingleRow.Table> singleRow,
-            List<StatementCount.Count> counts, List<SingleRow.Table> failurePath,
+            List<StatementCount.Count> counts, List<SingleRow.Table> realStatements,
+            List<StatementCount.Count> realCounts, SpringTranslated.Check springCheck,
+            List<SingleRow.Table> failurePath,
             List<StatementCount.Count> failureCounts, Contention contention, List<Contention.Cell> cells,
             QueueThroughput queue, List<QueueThroughput.Cell> queueCells, Batches.Summary batches,
             String serverVersion, java.util.Map<String, String> serverSettings, boolean serverStatistics,
@@ -154,6 +216,34 @@ public final class Main {
             }
         }
         single.close();
+        db.vacuum();
+
+        // 1b. real statements: their own slots, after those of scenario 1's counts and the failure path
+        int realSlot = 2 * SINGLE_ROW.size() + FAILURE_PATH.size();
+        SpringTranslated.Check springCheck;
+        try (java.sql.Connection c = db.connect()) {
+            int row = BenchDatabase.slot(realSlot + indexOf(REAL_STATEMENTS, SPRING_OCC))[0];
+            springCheck = SpringTranslated.check(c, row);
+        }
+        log("real statements: a failing occ update under Spring Boot's exception translator threw "
+                + springCheck.exceptionClass() + " (SQL state " + springCheck.sqlState() + ")");
+        SingleRow real = new SingleRow(db, REAL_STATEMENTS, realSlot);
+        log("real statements: warm-up, " + plan.realWarmUpOps() + " updates per contender");
+        real.warmUp(plan.realWarmUpOps(), false);
+        List<SingleRow.Table> realTables = new ArrayList<>();
+        for (boolean sync : new boolean[] { true, false }) {
+            String title = "real statements, autocommit, synchronous_commit = " + (sync ? "on" : "off");
+            log(title);
+            realTables.add(real.measure(title, false, sync, plan.realRounds(),
+                    sync ? plan.realBatchSyncOn() : plan.realBatchSyncOff(), false));
+        }
+        real.close();
+        List<StatementCount.Count> realCounts = new ArrayList<>();
+        for (int k = 0; k < REAL_STATEMENTS.size(); k++) {
+            SingleRow.Kind kind = REAL_STATEMENTS.get(k);
+            realCounts.add(StatementCount.count(db, kind.name(), kind.factory(), realSlot + k, false,
+                    plan.countOps()));
+        }
         db.vacuum();
 
         log("counting statements");
@@ -258,8 +348,17 @@ public final class Main {
 
         // 6. batch jobs
         Batches.Summary batches = Batches.run(db, plan.quick());
-        return new Results(plan, scores, tables, counts, failureTables, failureCounts, contention, cells, queue,
-                queueCells, batches, db.serverVersion(), db.settings(), db.statementStatistics(), loadBefore, loadAverage());
+        return new Results(plan, scores, tables, counts, realTables, realCounts, springCheck, failureTables,
+                failureCounts, contention, cells, queue, queueCells, batches, db.serverVersion(), db.settings(), db.statementStatistics(), loadBefore, loadAverage());
+    }
+
+    private static int indexOf(List<SingleRow.Kind> kinds, String name) {
+        for (int k = 0; k < kinds.size(); k++) {
+            if (kinds.get(k).name().equals(name)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException(name);
     }
 
     /** The load average of the last 1, 5 and 15 minutes: other work on the machine skews every number. */

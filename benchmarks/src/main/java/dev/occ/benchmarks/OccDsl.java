@@ -54,13 +54,17 @@ final class OccDsl extends Contender {
 
     @Override
     void write(int row, int value) {
-        int updated = db.update(RESOURCE)
+        expectOne(execute(db, ids[row], value, versions[row]), name());
+        versions[row]++;
+    }
+
+    /** occ's locked update of one row: the update count. */
+    static int execute(LockingDSLContext db, int id, int value, int expectedVersion) {
+        return db.update(RESOURCE)
                 .set(RESOURCE.NAME, NAMES[value])
                 .set(RESOURCE.DATA, JSONB.valueOf(JSONS[value]))
-                .where(RESOURCE.ID.eq(ids[row]))
-                .lockingPolicy(optimistic(RESOURCE.VERSION, versions[row]))
+                .where(RESOURCE.ID.eq(id))
+                .lockingPolicy(optimistic(RESOURCE.VERSION, expectedVersion))
                 .execute();
-        expectOne(updated, name());
-        versions[row]++;
     }
 }

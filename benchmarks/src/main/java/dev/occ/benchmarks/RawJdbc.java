@@ -22,8 +22,13 @@ final class RawJdbc extends Contender {
 
     /** The current versions of the rows, read once, as a client holding them from an earlier read. */
     static int[] versions(Connection connection, int[] ids) throws SQLException {
+        return versions(connection, "resource", ids);
+    }
+
+    /** The current versions of rows of {@code table} ({@code resource} or {@code account}), read once. */
+    static int[] versions(Connection connection, String table, int[] ids) throws SQLException {
         int[] versions = new int[ids.length];
-        try (PreparedStatement s = connection.prepareStatement("SELECT version FROM resource WHERE id = ?")) {
+        try (PreparedStatement s = connection.prepareStatement("SELECT version FROM " + table + " WHERE id = ?")) {
             for (int i = 0; i < ids.length; i++) {
                 s.setInt(1, ids[i]);
                 try (ResultSet rs = s.executeQuery()) {

@@ -13,10 +13,13 @@ import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
+import org.jooq.Record1;
+import org.jooq.Result;
 import org.jooq.SQLDialect;
 import org.jooq.UpdateConditionStep;
 import org.jooq.impl.DSL;
 import org.jooq.tools.jdbc.MockConnection;
+import org.jooq.tools.jdbc.MockExecuteContext;
 import org.jooq.tools.jdbc.MockResult;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,8 +36,10 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Scenario 4: the client's own cost of one locked update, without a database. Building the
  * statement, rendering its SQL, and the whole execution through jOOQ down to a JDBC
- * {@code PreparedStatement} of jOOQ's {@link MockConnection}, which answers "1 row updated" at once;
- * raw JDBC on the same mock is the floor.
+ * {@code PreparedStatement} of jOOQ's {@link MockConnection}, which answers "1 row updated" at once
+ * (and a statement with {@code RETURNING} with one row of the version column); raw JDBC on the same
+ * mock is the floor. Scenario 1b's statements too: the realistic update of {@code account} and the
+ * update returning the new version.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,24 +56,64 @@ public class RenderBenchmark {
     private LockingDSLContext mockDb;
     private LockingDSLContext mockDbThroughJooq;
     private PreparedStatement mockStatement;
+    private PreparedStatement mockRealisticStatement;
+    private PreparedStatement mockReturningStatement;
     private int i;
 
     @Setup
     public void setUp() throws SQLException {
         ctx = DSL.using(SQLDialect.POSTGRES);
         db = Occ.using(ctx);
-        mock = new MockConnection(c -> new MockResult[] { new MockResult(1) });
+        mock = new MockConnection(mockAnswers());
         mockCtx = DSL.using(mock, SQLDialect.POSTGRES);
         mockDb = Occ.using(mockCtx);
         DSLContext throughJooq = DSL.using(mock, SQLDialect.POSTGRES);
         throughJooq.configuration().data(OccDsl.DIRECT_EXECUTION, false);
         mockDbThroughJooq = Occ.using(throughJooq);
         mockStatement = mock.prepareStatement(RawJdbc.SQL);
+        mockRealisticStatement = mock.prepareStatement(Realistic.RawRealistic.SQL);
+        mockReturningStatement = mock.prepareStatement(Returning.RawReturning.SQL);
+    }
+
+    /**
+     * The version the mock returns: none of the versions the benchmarks expect ({@code 1 ..}
+     * {@value Contender#VALUES}), since occ refuses a version that did not move on, and small enough
+     * for {@link Integer#valueOf(int)}'s cache, so that reading it allocates nothing.
+     */
+    static final int MOCK_VERSION = 0;
+
+    /**
+     * The mock database: "1 row updated" for every statement, and for one with {@code RETURNING}
+     * also that row's new version ({@link #MOCK_VERSION}), as a one-row result of
+     * {@code RESOURCE.VERSION} (built once: the mock's result set only reads it).
+     */
+    static org.jooq.tools.jdbc.MockDataProvider mockAnswers() {
+        DSLContext results = DSL.using(SQLDialect.POSTGRES);
+        Result<Record1<Integer>> version = results.newResult(RESOURCE.VERSION);
+        Record1<Integer> row = results.newRecord(RESOURCE.VERSION);
+        row.value1(MOCK_VERSION);
+        version.add(row);
+        MockResult[] updated = { new MockResult(1) };
+        MockResult[] returned = { new MockResult(1, version) };
+        return (MockExecuteContext c) -> returning(c.sql()) ? returned : updated;
+    }
+
+    /** Whether {@code sql} has a RETURNING clause (without allocating: the mock's cost is everyone's). */
+    static boolean returning(String sql) {
+        String word = "returning";
+        for (int k = sql.length() - word.length(); k >= 0; k--) {
+            if (sql.regionMatches(true, k, word, 0, word.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @TearDown
     public void tearDown() throws SQLException {
         mockStatement.close();
+        mockRealisticStatement.close();
+        mockReturningStatement.close();
         mock.close();
     }
 
@@ -133,6 +178,34 @@ public class RenderBenchmark {
     @Benchmark
     public int jooqExecuteMock() {
         return jooqUpdate(mockCtx, next()).execute();
+    }
+
+    /** occ, scenario 1b (a): build the realistic account update, then execute it (directly where occ can) on the mock. */
+    @Benchmark
+    public int occRealisticExecuteMock() {
+        int v = next();
+        return Realistic.OccRealistic.execute(mockDb, v, v, v + 1);
+    }
+
+    /** occ, scenario 1b (b): build the update with {@code .returning(RESOURCE.VERSION)}, fetch the one row on the mock. */
+    @Benchmark
+    public int occReturningExecuteMock() {
+        int v = next();
+        return Returning.newVersion(Returning.OccReturning.fetch(mockDb, v, v, v + 1), "occReturningExecuteMock");
+    }
+
+    /** Raw JDBC, scenario 1b (a): bind and execute a reused PreparedStatement of the realistic update on the mock. */
+    @Benchmark
+    public int rawJdbcRealisticMock() throws SQLException {
+        int v = next();
+        return Realistic.RawRealistic.execute(mockRealisticStatement, v, v, v + 1);
+    }
+
+    /** Raw JDBC, scenario 1b (b): bind, {@code executeQuery} the reused UPDATE .. RETURNING and read the version on the mock. */
+    @Benchmark
+    public int rawJdbcReturningMock() throws SQLException {
+        int v = next();
+        return Returning.RawReturning.execute(mockReturningStatement, v, v, v + 1, "rawJdbcReturningMock");
     }
 
     /** Raw JDBC: bind and execute a reused PreparedStatement of the mock connection. */

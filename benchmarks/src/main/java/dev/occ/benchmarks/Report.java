@@ -47,6 +47,7 @@ final class Report {
         headline(r);
         system(r);
         singleRow(r);
+        realStatements(r);
         failurePath(r);
         contention(r);
         jmh(r);
@@ -81,6 +82,62 @@ final class Report {
                     count == null ? "" : fmt("%.2f", count.jdbcStatements()));
         }
         line("");
+        line("The goals of occ#15, from this run (scenario 1b, and scenario 4 for allocation):");
+        line("");
+        goals(r);
+    }
+
+    /**
+     * The goals table: occ against its raw JDBC partner in scenario 1b's {@code synchronous_commit = off}
+     * table, and JMH's bytes per locked update.
+     */
+    private void goals(Main.Results r) {
+        SingleRow.Table off = r.realStatements().stream().filter(t -> !t.synchronousCommit()).findFirst()
+                .orElse(null);
+        line("| goal | occ | against | measured | goal | result |");
+        line("| --- | --- | --- | ---: | ---: | --- |");
+        for (Main.Goal g : Main.REAL_STATEMENT_GOALS) {
+            SingleRow.Row occ = off == null ? null : off.row(g.contender());
+            SingleRow.Row raw = occ == null ? null : off.partner(occ);
+            if (occ == null || raw == null) {
+                line("| %s | %s | | not run | <= %.2fx | |", g.what(), g.contender(), g.atMost());
+                continue;
+            }
+            double ratio = occ.timeRatioTo(raw).median();
+            line("| %s | %s | %s | %.3fx | <= %.2fx | %s |", g.what(), occ.name(), raw.name(), ratio, g.atMost(),
+                    verdict(ratio, g.atMost()));
+        }
+        for (Main.AllocationGoal g : Main.ALLOCATION_GOALS) {
+            double bytes = bytes(r, g.benchmark());
+            double raw = bytes(r, g.rawBenchmark());
+            line("| (d) allocation per locked update (bytes) | `%s` | `%s`: %s | %s | <= %,.0f B | %s |", g.benchmark(),
+                    g.rawBenchmark(), Double.isNaN(raw) ? "not run" : fmt("%,.0f B", raw),
+                    Double.isNaN(bytes) ? "not run" : fmt("%,.0f B", bytes), Main.ALLOCATION_GOAL_BYTES,
+                    Double.isNaN(bytes) ? "" : verdict(bytes, Main.ALLOCATION_GOAL_BYTES));
+        }
+        line("");
+        line("%s (a) .. (c): time per update against the raw JDBC partner that does the same work, median of the %d"
+                + " paired rounds of scenario 1b's table *autocommit, synchronous_commit = off*. (d): bytes allocated"
+                + " per call on jOOQ's mock connection, by JMH's GC profiler (`-prof gc`, `gc.alloc.rate.norm`, scenario"
+                + " 4), against raw JDBC on the same mock. Load average (1, 5, 15 min): %s at the start of the run, %s at"
+                + " the end%s. *Missed by N%%*: how far the measured figure is above the goal, as a share of the goal.",
+                CORES_NOTE, off == null ? 0 : off.rounds(), r.loadBefore(),
+                r.loadAfter(), load(r.loadBefore()) > 1.5 ? " — **the machine was busy with other work: numbers are"
+                        + " noisier**" : "");
+        line("");
+    }
+
+    private static String verdict(double measured, double goal) {
+        if (measured <= goal) {
+            return "met";
+        }
+        double over = (measured / goal - 1) * 100;
+        return over < 1 ? fmt("missed by %.1f%%", over) : fmt("missed by %.0f%%", over);
+    }
+
+    private static double bytes(Main.Results r, String benchmark) {
+        return r.jmh().stream().filter(s -> s.benchmark().equals(benchmark)).findFirst()
+                .map(Jmh.Score::bytesPerOp).orElse(Double.NaN);
     }
 
     private static String ratio(SingleRow.Row row, SingleRow.Row base) {
@@ -160,14 +217,15 @@ final class Report {
         }
         line("| server settings | fsync and full_page_writes at their durable defaults; %s; `synchronous_commit` set"
                 + " per session as each table says |", settings);
-        line("| libraries | jOOQ %s, occ %s, Hibernate ORM %s, PostgreSQL JDBC %s, JMH %s, XChart %s |",
-                version("org.jooq", "jooq"), version("dev.occ", "occ-runtime"), hibernate(),
+        line("| libraries | jOOQ %s, occ %s, Hibernate ORM %s, PostgreSQL JDBC %s, JMH %s, XChart %s,"
+                + " Spring Boot jOOQ %s |", version("org.jooq", "jooq"), version("dev.occ", "occ-runtime"), hibernate(),
                 org.postgresql.util.DriverInfo.DRIVER_VERSION, version("org.openjdk.jmh", "jmh-core"),
-                version("org.knowm.xchart", "xchart"));
+                version("org.knowm.xchart", "xchart"), SpringTranslated.version());
         line("");
         line("The `resource` table (occ-schema's V1 migration) has a `BEFORE UPDATE` trigger that sets"
                 + " `updated_at = now()`, a GIN index on `data` and a b-tree index on `name`: every update below"
-                + " pays for them, the same for every contender.");
+                + " pays for them, the same for every contender. The `account` table (V4) of scenario 1b has no trigger:"
+                + " its realistic update sets `updated_at` itself.");
         line("");
     }
 
@@ -283,17 +341,26 @@ final class Report {
     }
 
     private void singleRowTable(SingleRow.Table t, List<StatementCount.Count> counts, boolean transactional) {
-        SingleRow.Row raw = t.rows().get(0);
-        SingleRow.Row jooq = t.row("jOOQ DSL");
-        line("| contender | updates/s | time vs raw JDBC | time vs jOOQ DSL | SQL statements / update |"
-                + " client CPU µs / update | allocated bytes / update |");
+        singleRowTable(t, counts, transactional, "time vs raw JDBC", "time vs jOOQ DSL");
+    }
+
+    /**
+     * A table of single-row results: each row's time per update against its raw JDBC partner's and
+     * its jOOQ DSL anchor's ({@link SingleRow.Table#partner}, {@link SingleRow.Table#anchor}), paired by round.
+     */
+    private void singleRowTable(SingleRow.Table t, List<StatementCount.Count> counts, boolean transactional,
+            String partnerHeader, String anchorHeader) {
+        line("| contender | updates/s | %s | %s | SQL statements / update |"
+                + " client CPU µs / update | allocated bytes / update |", partnerHeader, anchorHeader);
         line("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         for (SingleRow.Row row : t.rows()) {
+            SingleRow.Row raw = t.partner(row);
+            SingleRow.Row jooq = t.anchor(row);
             StatementCount.Count count = counts.stream()
                     .filter(c -> c.name().equals(row.name()) && c.transactional() == transactional)
                     .findFirst().orElse(null);
             line("| %s | %s | %s | %s | %s | %s | %s |", row.name(), row.opsPerSecond().format("%,.0f"),
-                    row == raw ? "1" : row.timeRatioTo(raw).format("%.3f"),
+                    raw == null || row == raw ? (row == raw ? "1" : "") : row.timeRatioTo(raw).format("%.3f"),
                     jooq == null || row == jooq ? (row == jooq ? "1" : "") : row.timeRatioTo(jooq).format("%.3f"),
                     count == null ? "" : fmt("%.2f", count.jdbcStatements()), row.cpuMicrosPerOp().format("%.1f"),
                     row.bytesPerOp().format("%,.0f"));
@@ -303,6 +370,66 @@ final class Report {
 
     private static String fmt(String pattern, double value) {
         return String.format(Locale.ROOT, pattern, value);
+    }
+
+    // ------------------------------------------------------------------------------------ 1b
+
+    private void realStatements(Main.Results r) {
+        line("## 1b. Real statements");
+        line("");
+        line("Scenario 1's harness (interleaved rounds, paired ratios, a connection and rows of its own per contender,"
+                + " autocommit) on three statements as applications write them, each with a raw JDBC partner that does"
+                + " exactly the same work (one reused `PreparedStatement`) and plain jOOQ as the anchor:");
+        line("");
+        line("- **(a) the realistic update**, on `account` (V4: no trigger, a check constraint): `UPDATE account SET"
+                + " owner = ?, balance = balance + ?, updated_at = current_timestamp, version = version + 1 WHERE id = ?"
+                + " AND version = ?`, crediting %d each time. occ: `update(ACCOUNT).set(ACCOUNT.OWNER, name)"
+                + ".set(ACCOUNT.BALANCE, ACCOUNT.BALANCE.plus(%d)).set(ACCOUNT.UPDATED_AT, DSL.currentOffsetDateTime())"
+                + ".where(ACCOUNT.ID.eq(id)).lockingPolicy(optimistic(ACCOUNT.VERSION, v)).execute()`, as it runs by"
+                + " default and with its direct execution off; jOOQ writes the version's increment and predicate by"
+                + " hand.", Realistic.CREDIT, Realistic.CREDIT);
+        line("- **(b) the new version returned**, scenario 1's update of `resource` with `RETURNING version`: raw"
+                + " JDBC `executeQuery`s it and reads the version; occ runs `.lockingPolicy(optimistic(RESOURCE.VERSION,"
+                + " v)).returning(RESOURCE.VERSION).fetchOne()`, jOOQ `.returning(RESOURCE.VERSION).fetchOne()`. Each"
+                + " keeps the returned version as the one it expects next time.");
+        line("- **(c) under Spring Boot's jOOQ defaults**: scenario 1's update on a `DSLContext` configured as Spring"
+                + " Boot configures it, `new DefaultConfiguration().set(connection).set(SQLDialect.POSTGRES).set(new"
+                + " DefaultExecuteListenerProvider(ExceptionTranslatorExecuteListener.DEFAULT))` (spring-boot-jooq %s);"
+                + " its partner is scenario 1's raw JDBC.", SpringTranslated.version());
+        line("");
+        SpringTranslated.Check check = r.springCheck();
+        if (check != null) {
+            line("Before the timed rounds, a failing occ update under that configuration (`data = '{not json'` on an"
+                    + " existing row, with its right version) threw `%s` (its cause: SQL state %s, \"%s\"): the"
+                    + " listener translated the error, as in a Spring Boot application.", check.exceptionClass(),
+                    check.sqlState(), check.message().replace("|", "\\|"));
+            line("");
+        }
+        line("*Time vs raw JDBC partner* divides a contender's time per update by its statement's raw JDBC contender's,"
+                + " *vs jOOQ DSL* by its statement's jOOQ contender's, paired within each round. After %,d untimed updates"
+                + " per contender (synchronous_commit = off), each table is %d interleaved rounds of one batch per"
+                + " contender.", r.plan().realWarmUpOps(), r.plan().realRounds());
+        line("");
+        line("### Goals");
+        line("");
+        goals(r);
+        for (SingleRow.Table t : r.realStatements()) {
+            line("### %s", t.title());
+            line("");
+            line("%s %d rounds x %d updates per contender.", CORES_NOTE, t.rounds(), t.batch());
+            line("");
+            singleRowTable(t, r.realCounts(), false, "time vs raw JDBC partner", "time vs jOOQ DSL");
+        }
+        line("%s What the server saw (calls per update, autocommit, over %d updates per contender):", CORES_NOTE,
+                r.plan().countOps());
+        line("");
+        line("| contender | mode | JDBC statements / update | JDBC commits / update | server SQL statements / update |"
+                + " server BEGIN / update | what the server saw (calls per update) |");
+        line("| --- | --- | ---: | ---: | ---: | ---: | --- |");
+        for (StatementCount.Count c : r.realCounts()) {
+            countRow(c);
+        }
+        line("");
     }
 
     // ------------------------------------------------------------------------------------ 2
@@ -540,7 +667,8 @@ final class Report {
         line("%s `RenderBenchmark`, JMH average time, 1 fork, 2 warm-up and 4 measured iterations of 1 s;"
                 + " median (min .. max) over the measured iterations; bytes allocated per call by JMH's GC profiler"
                 + " (`gc.alloc.rate.norm`). *Mock* runs the whole execution down to a JDBC `PreparedStatement` of"
-                + " jOOQ's `MockConnection`, which answers \"1 row\" at once.", CORES_NOTE);
+                + " jOOQ's `MockConnection`, which answers \"1 row\" at once (a statement with `RETURNING`: one row of"
+                + " the version, built once).", CORES_NOTE);
         line("");
         line("| benchmark | what it does | ns / call | bytes / call |");
         line("| --- | --- | ---: | ---: |");
@@ -561,6 +689,12 @@ final class Report {
             case "occExecuteMockThroughJooq" -> "occ with direct execution off: build, render, bind, execute through jOOQ";
             case "jooqExecuteMock" -> "jOOQ: build, render, bind, execute on the mock";
             case "rawJdbcMock" -> "raw JDBC: bind and execute a reused `PreparedStatement` on the mock";
+            case "occRealisticExecuteMock" -> "occ, 1b (a): build the realistic account update, execute it on the mock";
+            case "occReturningExecuteMock" -> "occ, 1b (b): build the update with `.returning(RESOURCE.VERSION)`,"
+                    + " `fetchOne()` on the mock (which answers with one row of the version)";
+            case "rawJdbcRealisticMock" -> "raw JDBC, 1b (a): bind and execute the reused realistic update on the mock";
+            case "rawJdbcReturningMock" -> "raw JDBC, 1b (b): bind, `executeQuery` the reused `UPDATE .. RETURNING`,"
+                    + " read the version on the mock";
             default -> "";
         };
     }
@@ -655,6 +789,11 @@ final class Report {
                 + " versions it knows (as a client that read them earlier); each update writes a name and a small"
                 + " JSON document from a precomputed set, so that no contender pays for building strings.",
                 BenchDatabase.SLOT_ROWS);
+        line("- Scenario 1b: every statement has a raw JDBC partner doing the same work on rows of its own (one reused"
+                + " `PreparedStatement`; for `RETURNING`, `executeQuery` and the version read back), all ten contenders"
+                + " interleaved in the same rounds, so that each ratio pairs a contender with its partner's batch of the"
+                + " same round. The Spring check runs once, untimed, before them; a failing update that does not come"
+                + " out as Spring's `DataAccessException` fails the benchmark.");
         line("- The transaction tables begin and commit one transaction per update on the JDBC connection"
                 + " (`setAutoCommit(false)`, `commit()`), for every contender but Hibernate, whose `Session` does it.");
         line("- Ratios are of time per update (lower is better), paired round by round, so that drift between rounds"

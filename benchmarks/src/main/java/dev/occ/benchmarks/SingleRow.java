@@ -15,15 +15,24 @@ import java.util.List;
  */
 final class SingleRow {
 
-    /** A way to update, and whether it runs in autocommit mode. */
-    record Kind(String name, ContenderFactory factory, boolean autocommit) {
+    /**
+     * A way to update, and whether it runs in autocommit mode. {@code partner} names the raw JDBC
+     * contender that does the same work and {@code anchor} the jOOQ DSL contender of the same
+     * statement (scenario 1b); {@code null}: the table's first row and its {@code "jOOQ DSL"} row.
+     */
+    record Kind(String name, ContenderFactory factory, boolean autocommit, String partner, String anchor) {
+
+        Kind(String name, ContenderFactory factory, boolean autocommit) {
+            this(name, factory, autocommit, null, null);
+        }
     }
 
     record Sample(double opsPerSecond, double bytesPerOp, double cpuMicrosPerOp) {
     }
 
     /** One contender's results in one table, with its per-round throughput for paired ratios. */
-    record Row(String name, double[] rounds, Stats opsPerSecond, Stats bytesPerOp, Stats cpuMicrosPerOp) {
+    record Row(String name, double[] rounds, Stats opsPerSecond, Stats bytesPerOp, Stats cpuMicrosPerOp,
+            String partner, String anchor) {
 
         /**
          * This contender's time per update as a multiple of {@code other}'s, paired round by round:
@@ -43,6 +52,16 @@ final class SingleRow {
 
         Row row(String name) {
             return rows.stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+        }
+
+        /** The raw JDBC row {@code row}'s time is divided by: its partner, or the table's first row. */
+        Row partner(Row row) {
+            return row.partner() == null ? rows.get(0) : row(row.partner());
+        }
+
+        /** The jOOQ DSL row {@code row}'s time is divided by: its anchor, or the table's {@code "jOOQ DSL"}. */
+        Row anchor(Row row) {
+            return row(row.anchor() == null ? "jOOQ DSL" : row.anchor());
         }
     }
 
@@ -104,8 +123,9 @@ final class SingleRow {
                 bytes[r] = samples[k][r].bytesPerOp();
                 cpu[r] = samples[k][r].cpuMicrosPerOp();
             }
-            rows.add(new Row(kinds.get(active.get(k)).name(), ops, Stats.of(ops), Stats.of(bytes),
-                    Stats.of(cpu)));
+            Kind kind = kinds.get(active.get(k));
+            rows.add(new Row(kind.name(), ops, Stats.of(ops), Stats.of(bytes), Stats.of(cpu), kind.partner(),
+                    kind.anchor()));
         }
         return new Table(title, transactional, synchronousCommit, rounds, batch, rows);
     }
