@@ -243,6 +243,51 @@ class AdaptiveLockingTest {
         assertEquals(4, ctx.fetchValue(PLAYER.NUM_POINTS, PLAYER.ID.eq(id)), "4 increments committed");
     }
 
+    /** [occ#15] The read of some columns: plain while cold, under the lock while hot, the same counting. */
+    @Test
+    void aReadOfSomeColumnsLocksAsTheReadOfTheRowDoes() {
+        int id = PointsGame.create(ctx, 1, 0).players.get(0);
+        List<String> reads = new java.util.concurrent.CopyOnWriteArrayList<>();
+        DSLContext on = DSL.using(worker.ctx().configuration().derive(new ExecuteListener() {
+            @Override
+            public void executeStart(ExecuteContext c) {
+                if (c.sql() != null && c.sql().startsWith("select \"public\".\"player\".\"num_points\"")) {
+                    reads.add(c.sql());
+                }
+            }
+        }));
+        AdaptiveLocking<PlayerRecord> adaptive = Occ.adaptive(PLAYER).withConflictThreshold(1, 1).build();
+        Runnable unit = () -> on.transaction(cfg -> {
+            LockingDSLContext db = Occ.using(cfg);
+            org.jooq.Record p = db.fetchOne(PLAYER, PLAYER.ID.eq(id), adaptive, PLAYER.NUM_POINTS, PLAYER.UPDATED_AT);
+            assertEquals(2, p.size(), "just the columns asked for");
+            db.update(PLAYER).set(PLAYER.NUM_POINTS, p.get(PLAYER.NUM_POINTS) + 1).where(PLAYER.ID.eq(id))
+                    .lockingPolicy(adaptive.optimistic(PLAYER.UPDATED_AT, p.get(PLAYER.UPDATED_AT))).execute();
+        });
+        unit.run();
+        assertEquals(1, reads.size());
+        assertFalse(reads.get(0).endsWith(" for update"), reads.get(0));
+        assertEquals("select \"public\".\"player\".\"num_points\", \"public\".\"player\".\"updated_at\" from "
+                + "\"public\".\"player\" where \"public\".\"player\".\"id\" = ?", reads.get(0));
+
+        // one conflict of one attempt escalates the key; the next column read locks the row
+        assertThrows(ConflictException.class, () -> on.transaction(cfg -> {
+            LockingDSLContext db = Occ.using(cfg);
+            org.jooq.Record p = db.fetchOne(PLAYER, PLAYER.ID.eq(id), adaptive, PLAYER.NUM_POINTS, PLAYER.UPDATED_AT);
+            Occ.using(ctx).update(PLAYER).set(PLAYER.NUM_POINTS, PLAYER.NUM_POINTS.plus(0)).where(PLAYER.ID.eq(id))
+                    .lockingPolicy(optimistic(PLAYER.UPDATED_AT, p.get(PLAYER.UPDATED_AT))).execute();
+            db.update(PLAYER).set(PLAYER.NUM_POINTS, p.get(PLAYER.NUM_POINTS) + 1).where(PLAYER.ID.eq(id))
+                    .lockingPolicy(adaptive.optimistic(PLAYER.UPDATED_AT, p.get(PLAYER.UPDATED_AT))).execute();
+        }));
+        unit.run();
+        assertTrue(reads.get(reads.size() - 1).endsWith(" for update"), reads.toString());
+        assertEquals(2, ctx.fetchValue(PLAYER.NUM_POINTS, PLAYER.ID.eq(id)), "two increments committed");
+
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> on.transaction(cfg ->
+                Occ.using(cfg).fetchOne(PLAYER, PLAYER.ID.eq(id), adaptive, new org.jooq.SelectField<?>[0])));
+        assertTrue(none.getMessage().contains("none were given"), none.getMessage());
+    }
+
     @Test
     void aConflictWhileHotStartsTheCoolDownAgain() throws Exception {
         int id = PointsGame.create(ctx, 1, 0).players.get(0);

@@ -24,6 +24,7 @@ import java.util.function.Supplier;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.JSONB;
+import org.jooq.Record;
 import org.jooq.Record2;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -46,7 +47,8 @@ final class Contention {
         OCC_PESSIMISTIC("occ pessimistic", "occ's fetchLocked(.., pessimistic(RESOURCE)), then occ's UPDATE under"
                 + " pessimistic(RESOURCE), which moves the version on, in one transaction"),
         INCREMENT("plain increment", "one UPDATE .. SET n = n + 1 (autocommit): no read, nothing to lock"),
-        ADAPTIVE("occ adaptive + RetryPolicy", "occ's fetchOne(RESOURCE, RESOURCE.ID.eq(id), adaptive), a plain read"
+        ADAPTIVE("occ adaptive + RetryPolicy", "occ's fetchOne(RESOURCE, RESOURCE.ID.eq(id), adaptive, RESOURCE.VERSION,"
+                + " N), the same two columns as the first strategy reads, a plain read"
                 + " while the row's key is cold and SELECT .. FOR UPDATE while it is escalated, then occ's locked UPDATE"
                 + " under adaptive.optimistic(RESOURCE.VERSION, v), in one transaction; the same RetryPolicy as the first"
                 + " strategy; a new Occ.adaptive(RESOURCE).build() (the defaults) for every run, so that each run"
@@ -292,11 +294,12 @@ final class Contention {
                             try {
                                 policy.transaction(ctx, cfg -> {
                                     LockingDSLContext db = Occ.using(cfg);
-                                    ResourceRecord row = db.fetchOne(RESOURCE, RESOURCE.ID.eq(id), adaptive);
+                                    Record row = db.fetchOne(RESOURCE, RESOURCE.ID.eq(id), adaptive,
+                                            RESOURCE.VERSION, N);
                                     db.update(RESOURCE)
-                                            .set(RESOURCE.DATA, counter(n(row.getData()) + 1))
+                                            .set(RESOURCE.DATA, counter(row.get(N) + 1))
                                             .where(RESOURCE.ID.eq(id))
-                                            .lockingPolicy(adaptive.optimistic(RESOURCE.VERSION, row.getVersion()))
+                                            .lockingPolicy(adaptive.optimistic(RESOURCE.VERSION, row.get(RESOURCE.VERSION)))
                                             .execute();
                                 });
                                 ops++;
@@ -320,19 +323,6 @@ final class Contention {
                 ready.countDown();
             }
         }
-    }
-
-    /** {@code n} of a document {@code {"n": 123}}. */
-    private static int n(JSONB data) {
-        String json = data.data();
-        int n = 0;
-        for (int i = json.indexOf(':') + 1; i < json.length(); i++) {
-            char c = json.charAt(i);
-            if (c >= '0' && c <= '9') {
-                n = n * 10 + (c - '0');
-            }
-        }
-        return n;
     }
 
     private static JSONB counter(int n) {

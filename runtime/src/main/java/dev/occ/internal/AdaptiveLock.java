@@ -16,6 +16,7 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.SelectConditionStep;
+import org.jooq.SelectField;
 import org.jooq.Table;
 import org.jooq.TableField;
 import org.jooq.UniqueKey;
@@ -127,6 +128,31 @@ public final class AdaptiveLock<R extends Record> implements AdaptiveLocking<R> 
      * before any SQL runs, then {@code select * from t where <condition> [for update]}.
      */
     public @Nullable R fetchOne(DSLContext ctx, Table<R> target, Condition condition) {
+        boolean locked = locked(ctx, target, condition);
+        SelectConditionStep<R> select = ctx.selectFrom(table).where(condition);
+        return locked ? select.forUpdate().fetchOne() : select.fetchOne();
+    }
+
+    /**
+     * [occ#15] The adaptive read of some columns, see
+     * {@code LockingDSLContext.fetchOne(table, condition, adaptive, fields)}: checked as
+     * {@link #fetchOne(DSLContext, Table, Condition)}, then
+     * {@code select <fields> from t where <condition> [for update]}.
+     */
+    public @Nullable Record fetchOne(DSLContext ctx, Table<R> target, Condition condition, SelectField<?>[] fields) {
+        Objects.requireNonNull(fields, "fields cannot be null");
+        if (fields.length == 0) {
+            throw new IllegalArgumentException(name() + " reads the columns it is given, but none were given; name "
+                    + "them, or read the whole row with fetchOne(" + target.getName().toUpperCase() + ", condition, "
+                    + "adaptive)");
+        }
+        boolean locked = locked(ctx, target, condition);
+        SelectConditionStep<Record> select = ctx.select(fields).from(table).where(condition);
+        return locked ? select.forUpdate().fetchOne() : select.fetchOne();
+    }
+
+    /** Checks a read before any SQL runs, and says whether it locks: whether the key's slot is hot. */
+    private boolean locked(DSLContext ctx, Table<R> target, Condition condition) {
         Objects.requireNonNull(condition, "condition cannot be null");
         if (!table.equals(target)) {
             throw new IllegalArgumentException(name() + " tracks keys of " + Names.table(table) + ", but this read is of "
@@ -142,7 +168,7 @@ public final class AdaptiveLock<R extends Record> implements AdaptiveLocking<R> 
         }
         requireTransaction(ctx, "read");
         int slot = slots.slot(values);
-        boolean locked = switch (slots.read(slot)) {
+        return switch (slots.read(slot)) {
             case HOT -> true;
             case COLD -> false;
             case COOLED_DOWN -> {
@@ -150,8 +176,6 @@ public final class AdaptiveLock<R extends Record> implements AdaptiveLocking<R> 
                 yield false;
             }
         };
-        SelectConditionStep<R> select = ctx.selectFrom(table).where(condition);
-        return locked ? select.forUpdate().fetchOne() : select.fetchOne();
     }
 
     /**

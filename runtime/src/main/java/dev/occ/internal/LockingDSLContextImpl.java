@@ -12,6 +12,7 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.Result;
+import org.jooq.SelectField;
 import org.jooq.Table;
 import org.jooq.UpdatableRecord;
 import org.jspecify.annotations.Nullable;
@@ -68,5 +69,13 @@ public final class LockingDSLContextImpl implements LockingDSLContext {
         Objects.requireNonNull(table, "table cannot be null");
         Objects.requireNonNull(adaptive, "adaptive cannot be null");
         return ((AdaptiveLock<R>) adaptive).fetchOne(ctx, table, condition);
+    }
+
+    @Override
+    public <R extends Record> @Nullable Record fetchOne(Table<R> table, Condition condition,
+            AdaptiveLocking<R> adaptive, SelectField<?>... fields) {
+        Objects.requireNonNull(table, "table cannot be null");
+        Objects.requireNonNull(adaptive, "adaptive cannot be null");
+        return ((AdaptiveLock<R>) adaptive).fetchOne(ctx, table, condition, fields);
     }
 }
