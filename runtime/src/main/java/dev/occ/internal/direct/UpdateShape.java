@@ -57,7 +57,7 @@ final class UpdateShape {
     private static final ThreadLocal<UpdateShape> THREADS = ThreadLocal.withInitial(UpdateShape::new);
 
     /** The parts the SQL depends on, compared by identity (data types by equality), the first {@link Key#length}. */
-    private final Key key = new Key(new Object[32], 0, 0);
+    private final Key key = new Key(new Object[32], new boolean[32], 0, 0);
     /** The bind values, in the order of the walk, and the binder of each: the first {@link #paramCount}. */
     Param<?>[] params = new Param<?>[8];
     DirectTypes.Binder[] binders = new DirectTypes.Binder[8];
@@ -80,7 +80,8 @@ final class UpdateShape {
 
     /** @return a copy of the key that the cache may keep */
     Key keyCopy() {
-        return new Key(Arrays.copyOf(key.parts, key.length), key.length, key.hash);
+        return new Key(Arrays.copyOf(key.parts, key.length), Arrays.copyOf(key.types, key.length), key.length,
+                key.hash);
     }
 
     /** Gives the shape back to its thread, without its references to the bind values. */
@@ -166,10 +167,21 @@ final class UpdateShape {
     }
 
     private void part(@Nullable Object part) {
+        part(part, false);
+    }
+
+    /** A data type joins the shape: compared by equality, not identity (see {@link Key}). */
+    private void type(DataType<?> type) {
+        part(type, true);
+    }
+
+    private void part(@Nullable Object part, boolean type) {
         Key k = key;
         if (k.length == k.parts.length) {
             k.parts = Arrays.copyOf(k.parts, 2 * k.length);
+            k.types = Arrays.copyOf(k.types, 2 * k.length);
         }
+        k.types[k.length] = type;
         k.parts[k.length++] = part;
     }
 
@@ -234,7 +246,7 @@ final class UpdateShape {
 
     private void expression(Field<?> f) {
         part(f.getClass());
-        part(f.getDataType());
+        type(f.getDataType());
     }
 
     private boolean operand(Field<?> f) {
@@ -257,7 +269,7 @@ final class UpdateShape {
             return false;
         }
         part(PARAM);
-        part(p.getDataType());
+        type(p.getDataType());
         if (paramCount == params.length) {
             params = Arrays.copyOf(params, 2 * paramCount);
             binders = Arrays.copyOf(binders, 2 * paramCount);
@@ -285,20 +297,31 @@ final class UpdateShape {
      */
     static final class Key {
         private @Nullable Object[] parts;
+        /**
+         * Which parts are data types, known by position: {@code instanceof} against jOOQ's
+         * interfaces scans the dozens of interfaces of its classes, which cost more than the rest of
+         * the key.
+         */
+        private boolean[] types;
         private int length;
         private int hash;
 
-        private Key(@Nullable Object[] parts, int length, int hash) {
+        private Key(@Nullable Object[] parts, boolean[] types, int length, int hash) {
             this.parts = parts;
+            this.types = types;
             this.length = length;
             this.hash = hash;
         }
 
+        /**
+         * Parts by identity; a data type by its Java type, which equal data types share (jOOQ's
+         * {@code DataType.hashCode()} hashes its names and costs more).
+         */
         private int computeHash() {
             int h = 1;
             for (int i = 0; i < length; i++) {
                 Object part = parts[i];
-                h = 31 * h + (part instanceof DataType<?> ? part.hashCode() : System.identityHashCode(part));
+                h = 31 * h + System.identityHashCode(types[i] ? ((DataType<?>) part).getType() : part);
             }
             return h;
         }
@@ -311,7 +334,7 @@ final class UpdateShape {
             for (int i = 0; i < length; i++) {
                 Object a = parts[i];
                 Object b = other.parts[i];
-                if (a != b && !(a instanceof DataType<?> && a.equals(b))) {
+                if (a != b && (!types[i] || !other.types[i] || !a.equals(b))) {
                     return false;
                 }
             }
