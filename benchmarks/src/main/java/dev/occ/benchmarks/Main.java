@@ -118,7 +118,7 @@ public final class Main {
             int realWarmUpOps, int realRounds, int realBatchSyncOn, int realBatchSyncOff) {
 
         static final Plan FULL = new Plan(false, 20_000, 80, 75, 150, 200, 5_000, 40, 125,
-                Duration.ofMillis(500), 5, Duration.ofMillis(1000), 10_000, 3, 5_000, 40, 60, 100);
+                Duration.ofMillis(500), 7, Duration.ofMillis(1000), 10_000, 3, 5_000, 40, 60, 100);
         static final Plan QUICK = new Plan(true, 300, 3, 30, 50, 50, 100, 2, 30,
                 Duration.ofMillis(200), 1, Duration.ofMillis(100), 400, 1, 300, 3, 30, 50);
     }

@@ -8,7 +8,6 @@ import dev.occ.LockingUpdateSetMoreStep;
 import dev.occ.VersionedRecord;
 import dev.occ.internal.direct.DirectUpdate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jooq.DSLContext;
@@ -30,7 +29,7 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
         implements LockingUpdateSetMoreStep<R>, LockingUpdateConditionStep<R>, LockedUpdate<R>,
         LockedUpdateResultStep<R> {
 
-    private final Map<Field<?>, Field<?>> assignments = new LinkedHashMap<>();
+    private final Assignments assignments = new Assignments();
     /** What the user asked back: {@code null} for nothing, empty for all columns. */
     private @Nullable List<SelectFieldOrAsterisk> returning;
     /** The record last given to {@code set(Record)}, whose original version {@code optimistic(VERSION)} takes. */
@@ -113,7 +112,7 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
     public LockedUpdate<R> lockingPolicy(LockingPolicy<R> lockingPolicy) {
         LockPlan<R> planned = plan(lockingPolicy);
         TableField<R, ?> version = planned.versionColumn();
-        if (version != null && assignments.containsKey(version)) {
+        if (version != null && assignments.contains(version)) {
             throw new IllegalStateException("update sets version column " + Names.column(version)
                     + " by hand, but " + planned + " moves it on itself; remove set("
                     + version.getName().toUpperCase() + ", ..) from the update");
@@ -147,7 +146,9 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
     UpdateQuery<R> query() {
         LockPlan<R> p = plan();
         UpdateQuery<R> query = ctx.updateQuery(table);
-        assignments.forEach((column, value) -> addValue(query, column, value));
+        for (int i = 0; i < assignments.size(); i++) {
+            addValue(query, assignments.column(i), assignments.value(i));
+        }
         TableField<R, ?> version = p.versionColumn();
         Field<?> next = p.nextVersion();
         if (version != null && next != null) {
@@ -178,7 +179,7 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
                 return returnedRows().size();
             }
             // [occ#6] a simple update runs on JDBC directly when that bypasses nothing configured
-            int updated = DirectUpdate.execute(ctx, table, assignments, lockedWhere(), plan(), this::query);
+            int updated = DirectUpdate.execute(ctx, table, assignments, where, plan(), this::query);
             if (updated == DirectUpdate.NOT_TAKEN) {
                 updated = query().execute();
             }
@@ -224,7 +225,7 @@ final class LockingUpdateImpl<R extends Record> extends LockingStatement<R, Lock
         List<SelectFieldOrAsterisk> returned = returned();
         // [occ#15] a simple update returning columns of plain types runs on JDBC directly too
         Result<R> rows = returned == null ? null
-                : DirectUpdate.executeReturning(ctx, table, assignments, lockedWhere(), plan(), returned, this::query);
+                : DirectUpdate.executeReturning(ctx, table, assignments, where, plan(), returned, this::query);
         if (rows == null) {
             UpdateQuery<R> query = query();
             query.execute();

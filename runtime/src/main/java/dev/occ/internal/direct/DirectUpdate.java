@@ -1,6 +1,7 @@
 package dev.occ.internal.direct;
 
 import dev.occ.Occ;
+import dev.occ.internal.Assignments;
 import dev.occ.internal.LockPlan;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -125,10 +126,10 @@ public final class DirectUpdate {
      * @param query the update as jOOQ would run it, built only when a shape is seen first
      * @return the update count, or {@link #NOT_TAKEN} when the update must run through jOOQ
      */
-    public static int execute(DSLContext ctx, Table<?> table, Map<Field<?>, Field<?>> assignments,
-            Condition lockedWhere, LockPlan<?> plan, Supplier<? extends Query> query) {
+    public static int execute(DSLContext ctx, Table<?> table, Assignments assignments,
+            Condition where, LockPlan<?> plan, Supplier<? extends Query> query) {
         Configuration configuration = ctx.configuration();
-        UpdateShape shape = shape(configuration, table, assignments, lockedWhere, plan, null);
+        UpdateShape shape = shape(configuration, table, assignments, where, plan, null);
         if (shape == null) {
             return NOT_TAKEN;
         }
@@ -152,13 +153,13 @@ public final class DirectUpdate {
      * @return the returned records, or {@code null} when the update must run through jOOQ
      */
     public static <R extends Record> @Nullable Result<R> executeReturning(DSLContext ctx, Table<R> table,
-            Map<Field<?>, Field<?>> assignments, Condition lockedWhere, LockPlan<?> plan,
+            Assignments assignments, Condition where, LockPlan<?> plan,
             List<? extends SelectFieldOrAsterisk> returning, Supplier<? extends Query> query) {
         Configuration configuration = ctx.configuration();
         if (returning.isEmpty() || configuration.recordListenerProviders().length > 0) {
-            return null;
+            return null; // all columns, or listeners of the returned records
         }
-        UpdateShape shape = shape(configuration, table, assignments, lockedWhere, plan, returning);
+        UpdateShape shape = shape(configuration, table, assignments, where, plan, returning);
         if (shape == null) {
             return null;
         }
@@ -172,7 +173,7 @@ public final class DirectUpdate {
 
     /** The shape of an update, where the configuration allows the direct path: see the class comment. */
     private static @Nullable UpdateShape shape(Configuration configuration, Table<?> table,
-            Map<Field<?>, Field<?>> assignments, Condition lockedWhere, LockPlan<?> plan,
+            Assignments assignments, Condition where, LockPlan<?> plan,
             @Nullable List<? extends SelectFieldOrAsterisk> returning) {
         if (!allowed(configuration)) {
             return null;
@@ -181,7 +182,7 @@ public final class DirectUpdate {
         if (settings == null) {
             return null;
         }
-        return UpdateShape.of(configuration.dialect(), settings, table, assignments, lockedWhere, plan, returning);
+        return UpdateShape.of(configuration.dialect(), settings, table, assignments, where, plan, returning);
     }
 
     /** The SQL of a shape: from the cache, or rendered by jOOQ once; {@code null} to run through jOOQ. */

@@ -1,5 +1,6 @@
 package dev.occ.internal.direct;
 
+import dev.occ.internal.Assignments;
 import dev.occ.internal.LockPlan;
 import dev.occ.internal.direct.JooqInternals.Kind;
 import java.util.Arrays;
@@ -14,6 +15,7 @@ import org.jooq.SelectFieldOrAsterisk;
 import org.jooq.Table;
 import org.jooq.TableField;
 import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
 import org.jooq.impl.QOM;
 import org.jspecify.annotations.Nullable;
 
@@ -53,6 +55,8 @@ final class UpdateShape {
     private static final Object AND = new Object();
     private static final Object OR = new Object();
     private static final Object RETURNING = new Object();
+
+    private static final Condition NO_CONDITION = DSL.noCondition();
 
     private static final ThreadLocal<UpdateShape> THREADS = ThreadLocal.withInitial(UpdateShape::new);
 
@@ -97,8 +101,8 @@ final class UpdateShape {
      * @param settings the settings, canonical (compared by identity): see {@link DirectUpdate}
      */
     static @Nullable UpdateShape of(SQLDialect dialect, Settings settings, Object table,
-            Map<Field<?>, Field<?>> assignments, Condition lockedWhere, LockPlan<?> plan) {
-        return of(dialect, settings, (Table<?>) table, assignments, lockedWhere, plan, null);
+            Assignments assignments, Condition where, LockPlan<?> plan) {
+        return of(dialect, settings, (Table<?>) table, assignments, where, plan, null);
     }
 
     /**
@@ -109,7 +113,7 @@ final class UpdateShape {
      * @param returning the fields returned, or {@code null} for no {@code RETURNING} clause
      */
     static @Nullable UpdateShape of(SQLDialect dialect, Settings settings, Table<?> table,
-            Map<Field<?>, Field<?>> assignments, Condition lockedWhere, LockPlan<?> plan,
+            Assignments assignments, Condition where, LockPlan<?> plan,
             @Nullable List<? extends SelectFieldOrAsterisk> returning) {
         UpdateShape shape = THREADS.get();
         if (shape.inUse) {
@@ -119,7 +123,7 @@ final class UpdateShape {
         shape.key.length = 0;
         shape.paramCount = 0;
         shape.returnedCount = 0;
-        if (shape.walk(dialect, settings, table, assignments, lockedWhere, plan, returning)) {
+        if (shape.walk(dialect, settings, table, assignments, where, plan, returning)) {
             shape.key.hash = shape.key.computeHash();
             return shape;
         }
@@ -127,8 +131,8 @@ final class UpdateShape {
         return null;
     }
 
-    private boolean walk(SQLDialect dialect, Settings settings, Table<?> table, Map<Field<?>, Field<?>> assignments,
-            Condition lockedWhere, LockPlan<?> plan, @Nullable List<? extends SelectFieldOrAsterisk> returning) {
+    private boolean walk(SQLDialect dialect, Settings settings, Table<?> table, Assignments assignments,
+            Condition where, LockPlan<?> plan, @Nullable List<? extends SelectFieldOrAsterisk> returning) {
         part(dialect);
         part(settings);
         part(table);
@@ -136,14 +140,14 @@ final class UpdateShape {
         part(plan.versionColumn());
         part(plan.versionKind());
         part(SET);
-        for (Map.Entry<Field<?>, Field<?>> a : assignments.entrySet()) {
-            part(a.getKey());
-            if (!value(a.getValue())) {
+        for (int i = 0; i < assignments.size(); i++) {
+            part(assignments.column(i));
+            if (!value(assignments.value(i))) {
                 return false;
             }
         }
         part(WHERE);
-        if (!condition(lockedWhere) || paramCount > MAX_PARAMS || hasDuplicate()) {
+        if (!lockedWhere(where, plan.check()) || paramCount > MAX_PARAMS || hasDuplicate()) {
             return false;
         }
         if (returning != null) {
@@ -183,6 +187,18 @@ final class UpdateShape {
         }
         k.types[k.length] = type;
         k.parts[k.length++] = part;
+    }
+
+    /**
+     * The statement's where clause and the plan's check, walked as {@code DSL.and(where, check)}
+     * renders (without building that condition): the check alone when there is no where clause.
+     */
+    private boolean lockedWhere(Condition where, Condition check) {
+        if (where == NO_CONDITION) {
+            return condition(check);
+        }
+        part(AND);
+        return condition(where) && condition(check);
     }
 
     private boolean condition(Condition c) {

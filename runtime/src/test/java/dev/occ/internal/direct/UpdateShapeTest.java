@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.occ.internal.Assignments;
 import dev.occ.internal.LockPlan;
 import dev.occ.internal.OptimisticPolicy;
 import dev.occ.test.db.tables.records.ResourceRecord;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.jooq.Condition;
 import org.jooq.Field;
 import org.jooq.SQLDialect;
@@ -30,9 +30,9 @@ class UpdateShapeTest {
 
     private static Walked shape(Settings settings, String name, Condition where, int version) {
         LockPlan<ResourceRecord> plan = OptimisticPolicy.version(RESOURCE.VERSION, version, null);
-        Map<Field<?>, Field<?>> set = Map.of(RESOURCE.NAME, DSL.val(name, RESOURCE.NAME));
-        UpdateShape shape = UpdateShape.of(SQLDialect.POSTGRES, settings, RESOURCE, set,
-                DSL.and(where, plan.check()), plan);
+        Assignments set = new Assignments();
+        set.put(RESOURCE.NAME, DSL.val(name, RESOURCE.NAME));
+        UpdateShape shape = UpdateShape.of(SQLDialect.POSTGRES, settings, RESOURCE, set, where, plan);
         if (shape == null) {
             return null;
         }
