@@ -2,9 +2,8 @@ package dev.occ.internal;
 
 import dev.occ.VersionedRecord;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import org.jooq.Condition;
@@ -46,44 +45,32 @@ final class KeyRule {
                     + "(<syntheticObjects><primaryKeys>)");
         }
         List<? extends TableField<?, ?>> key = pk.getFields();
-        VersionedRecord<?, ?> record = plan.record();
-        if (record == null && key.size() == 1 && pinsColumn(target.condition(), key.get(0))) {
-            return; // the common case, checked without collecting anything
-        }
-        Map<Field<?>, Object> pinned = new LinkedHashMap<>();
-        pins(target.condition(), key, pinned);
-        List<String> missing = new ArrayList<>();
-        for (TableField<?, ?> column : key) {
-            if (!pinned.containsKey(column)) {
-                missing.add(column.getName());
+        Object[] pinned = pinned(target.condition(), key);
+        if (!allPinned(pinned)) {
+            List<String> missing = new ArrayList<>();
+            for (int i = 0; i < pinned.length; i++) {
+                if (pinned[i] == UNPINNED) {
+                    missing.add(key.get(i).getName());
+                }
             }
-        }
-        if (!missing.isEmpty()) {
             throw new IllegalArgumentException(plan + " writes exactly one row, named by its primary key ("
                     + columns(key) + "), but the where clause of this " + target.verb() + " of " + Names.table(table)
                     + " does not pin " + String.join(", ", missing) + " with = at its top level; name the row, "
                     + "for example where(" + example(key) + "), with any other condition ANDed beside it");
         }
+        VersionedRecord<?, ?> record = plan.record();
         if (record != null) {
-            for (TableField<?, ?> column : key) {
+            for (int i = 0; i < pinned.length; i++) {
+                TableField<?, ?> column = key.get(i);
                 Object own = record.field(column) == null ? null : record.get(column);
-                if (!Objects.equals(own, pinned.get(column))) {
+                if (!Objects.equals(own, pinned[i])) {
                     throw new IllegalArgumentException(plan + " locks the record's own row of " + Names.table(table)
                             + " (" + column.getName() + " = " + own + "), but the where clause names "
-                            + column.getName() + " = " + pinned.get(column) + "; name the record's row: where("
+                            + column.getName() + " = " + pinned[i] + "; name the record's row: where("
                             + example(key) + ") with the record's key");
                 }
             }
         }
-    }
-
-    /** Whether a top-level conjunct of {@code c} pins {@code column} with {@code =} to a value, as {@link #pins}. */
-    private static boolean pinsColumn(Condition c, TableField<?, ?> column) {
-        if (c instanceof QOM.And and) {
-            return pinsColumn(and.$arg1(), column) || pinsColumn(and.$arg2(), column);
-        }
-        return c instanceof QOM.Eq<?> eq && (eq.$arg2() instanceof Param<?> && eq.$arg1().equals(column)
-                || eq.$arg1() instanceof Param<?> && eq.$arg2().equals(column));
     }
 
     /**
@@ -91,35 +78,57 @@ final class KeyRule {
      * each of its column's Java type; {@code null} when it does not pin every key column.
      */
     static Object @Nullable [] pinnedKey(Condition condition, List<? extends TableField<?, ?>> key) {
-        Map<Field<?>, Object> pinned = new LinkedHashMap<>();
-        pins(condition, key, pinned);
-        Object[] values = new Object[key.size()];
+        Object[] values = pinned(condition, key);
+        if (!allPinned(values)) {
+            return null;
+        }
         for (int i = 0; i < values.length; i++) {
             TableField<?, ?> column = key.get(i);
-            if (!pinned.containsKey(column)) {
-                return null;
-            }
-            Object value = pinned.get(column);
+            Object value = values[i];
             values[i] = value == null || column.getType().isInstance(value) ? value : column.getDataType().convert(value);
         }
         return values;
     }
 
-    /** Collects the key columns that the top-level conjuncts of {@code c} pin with {@code =} to a value. */
-    private static void pins(Condition c, List<? extends TableField<?, ?>> key, Map<Field<?>, Object> pinned) {
+    private static boolean allPinned(Object[] pinned) {
+        for (Object value : pinned) {
+            if (value == UNPINNED) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A key column no top-level conjunct pins. */
+    private static final Object UNPINNED = new Object();
+
+    /**
+     * The values the top-level conjuncts of {@code c} pin the key columns to with {@code =}, in key
+     * order (the first conjunct that pins a column wins); {@link #UNPINNED} for a column none pins.
+     */
+    private static Object[] pinned(Condition c, List<? extends TableField<?, ?>> key) {
+        Object[] values = new Object[key.size()];
+        Arrays.fill(values, UNPINNED);
+        pins(c, key, values);
+        return values;
+    }
+
+    private static void pins(Condition c, List<? extends TableField<?, ?>> key, Object[] values) {
         if (c instanceof QOM.And and) {
-            pins(and.$arg1(), key, pinned);
-            pins(and.$arg2(), key, pinned);
+            pins(and.$arg1(), key, values);
+            pins(and.$arg2(), key, values);
         } else if (c instanceof QOM.Eq<?> eq) {
-            pin(eq.$arg1(), eq.$arg2(), key, pinned);
-            pin(eq.$arg2(), eq.$arg1(), key, pinned);
+            pin(eq.$arg1(), eq.$arg2(), key, values);
+            pin(eq.$arg2(), eq.$arg1(), key, values);
         }
     }
 
-    private static void pin(Field<?> column, Field<?> value, List<? extends TableField<?, ?>> key,
-            Map<Field<?>, Object> pinned) {
-        if (value instanceof Param<?> p && key.contains(column)) {
-            pinned.putIfAbsent(column, valueOf(p));
+    private static void pin(Field<?> column, Field<?> value, List<? extends TableField<?, ?>> key, Object[] values) {
+        if (value instanceof Param<?> p) {
+            int i = key.indexOf(column);
+            if (i >= 0 && values[i] == UNPINNED) {
+                values[i] = valueOf(p);
+            }
         }
     }
 

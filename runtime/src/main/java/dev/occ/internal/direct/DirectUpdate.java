@@ -134,8 +134,10 @@ public final class DirectUpdate {
             return NOT_TAKEN;
         }
         try {
-            String sql = sql(shape, query);
-            return sql == null ? NOT_TAKEN : run(configuration, sql, shape, query);
+            Rendered rendered = rendered(shape, query);
+            Integer updated = rendered == null ? null
+                    : run(configuration, rendered, shape, query, (statement, s) -> statement.executeUpdate());
+            return updated == null ? NOT_TAKEN : updated;
         } finally {
             shape.release();
         }
@@ -164,8 +166,9 @@ public final class DirectUpdate {
             return null;
         }
         try {
-            String sql = sql(shape, query);
-            return sql == null ? null : runReturning(ctx, table, sql, shape, query);
+            Rendered rendered = rendered(shape, query);
+            return rendered == null ? null
+                    : run(configuration, rendered, shape, query, (statement, s) -> returned(ctx, table, statement, s));
         } finally {
             shape.release();
         }
@@ -185,8 +188,11 @@ public final class DirectUpdate {
         return UpdateShape.of(configuration.dialect(), settings, table, assignments, where, plan, returning);
     }
 
-    /** The SQL of a shape: from the cache, or rendered by jOOQ once; {@code null} to run through jOOQ. */
-    private static @Nullable String sql(UpdateShape shape, Supplier<? extends Query> query) {
+    /**
+     * A shape's SQL and bind order: from the cache, or rendered by jOOQ once; {@code null} to run
+     * through jOOQ.
+     */
+    private static @Nullable Rendered rendered(UpdateShape shape, Supplier<? extends Query> query) {
         Rendered rendered = SHAPES.get(shape.key());
         if (rendered == null) {
             if (SHAPES.size() >= MAX_SHAPES) {
@@ -203,8 +209,7 @@ public final class DirectUpdate {
                 rendered = raced;
             }
         }
-        shape.order = rendered.order();
-        return rendered.sql();
+        return rendered.sql() == null ? null : rendered;
     }
 
     /**
@@ -331,18 +336,37 @@ public final class DirectUpdate {
         return -1;
     }
 
-    private static int run(Configuration configuration, String sql, UpdateShape shape,
-            Supplier<? extends Query> query) {
+    /** What runs on the bound statement. */
+    @FunctionalInterface
+    private interface Execution<T> {
+        T run(PreparedStatement statement, UpdateShape shape) throws SQLException;
+    }
+
+    /**
+     * Prepares the SQL on a connection of the configuration's provider, binds the shape's values,
+     * runs {@code execution} and gives the connection back, as jOOQ does; a failure is thrown as
+     * jOOQ would throw it ({@link FailureListeners}).
+     *
+     * @return what {@code execution} returned, or {@code null} when the provider has no connection
+     *     (jOOQ then reports it)
+     */
+    private static <T> @Nullable T run(Configuration configuration, Rendered rendered, UpdateShape shape,
+            Supplier<? extends Query> query, Execution<T> execution) {
+        String sql = Objects.requireNonNull(rendered.sql());
         ConnectionProvider provider = configuration.connectionProvider();
         Connection connection = provider.acquire();
         if (connection == null) {
-            return NOT_TAKEN; // jOOQ reports the missing connection
+            return null;
         }
         PreparedStatement statement = null;
         try {
             statement = connection.prepareStatement(sql);
-            bind(statement, shape);
-            return statement.executeUpdate();
+            int[] order = rendered.order();
+            for (int k = 0; k < order.length; k++) {
+                int walked = order[k];
+                shape.binders[walked].bind(statement, k + 1, shape.params[walked].getValue());
+            }
+            return execution.run(statement, shape);
         } catch (SQLException e) {
             throw FailureListeners.failure(configuration, sql, e, connection, statement, query);
         } finally {
@@ -351,49 +375,26 @@ public final class DirectUpdate {
         }
     }
 
-    private static <R extends Record> @Nullable Result<R> runReturning(DSLContext ctx, Table<R> table, String sql,
-            UpdateShape shape, Supplier<? extends Query> query) {
-        Configuration configuration = ctx.configuration();
-        ConnectionProvider provider = configuration.connectionProvider();
-        Connection connection = provider.acquire();
-        if (connection == null) {
-            return null; // jOOQ reports the missing connection
-        }
-        PreparedStatement statement = null;
-        try {
-            statement = connection.prepareStatement(sql);
-            bind(statement, shape);
-            Result<R> rows = ctx.newResult(table);
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    R row = ctx.newRecord(table);
-                    for (int i = 0; i < shape.returnedCount; i++) {
-                        set(row, shape.returned[i], shape.readers[i].read(rs, i + 1));
-                    }
-                    row.changed(false);
-                    rows.add(row);
+    /** The rows of a statement with a {@code RETURNING} clause, as the table's records, read as jOOQ reads them. */
+    private static <R extends Record> Result<R> returned(DSLContext ctx, Table<R> table, PreparedStatement statement,
+            UpdateShape shape) throws SQLException {
+        Result<R> rows = ctx.newResult(table);
+        try (ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                R row = ctx.newRecord(table);
+                for (int i = 0; i < shape.returnedCount; i++) {
+                    set(row, shape.returned[i], shape.readers[i].read(rs, i + 1));
                 }
+                row.changed(false);
+                rows.add(row);
             }
-            return rows;
-        } catch (SQLException e) {
-            throw FailureListeners.failure(configuration, sql, e, connection, statement, query);
-        } finally {
-            close(statement);
-            provider.release(connection);
         }
+        return rows;
     }
 
     @SuppressWarnings("unchecked")
     private static <T> void set(Record row, Field<T> field, @Nullable Object value) {
         row.set(field, (T) value);
-    }
-
-    private static void bind(PreparedStatement statement, UpdateShape shape) throws SQLException {
-        int[] order = shape.order;
-        for (int k = 0; k < order.length; k++) {
-            int walked = order[k];
-            shape.binders[walked].bind(statement, k + 1, shape.params[walked].getValue());
-        }
     }
 
     /**

@@ -70,8 +70,6 @@ final class UpdateShape {
     Field<?>[] returned = new Field<?>[4];
     DirectTypes.Reader[] readers = new DirectTypes.Reader[4];
     int returnedCount;
-    /** For the n-th bind value of the SQL, the index of its value in {@link #params}; set from the cache. */
-    int[] order = new int[0];
     private boolean inUse;
 
     private UpdateShape() {
@@ -96,20 +94,11 @@ final class UpdateShape {
     }
 
     /**
-     * The shape of an update, or {@code null} when it has none.
+     * The shape of an update, with or without a {@code RETURNING} clause of the table's own
+     * columns (each of a type {@link DirectTypes} can read), or {@code null} when it has none. A
+     * shape returned must be {@linkplain #release() released}.
      *
      * @param settings the settings, canonical (compared by identity): see {@link DirectUpdate}
-     */
-    static @Nullable UpdateShape of(SQLDialect dialect, Settings settings, Object table,
-            Assignments assignments, Condition where, LockPlan<?> plan) {
-        return of(dialect, settings, (Table<?>) table, assignments, where, plan, null);
-    }
-
-    /**
-     * The shape of an update with a {@code RETURNING} clause of the table's own columns, each of a
-     * type {@link DirectTypes} can read, or {@code null} when it has none. A shape returned must be
-     * {@linkplain #release() released}.
-     *
      * @param returning the fields returned, or {@code null} for no {@code RETURNING} clause
      */
     static @Nullable UpdateShape of(SQLDialect dialect, Settings settings, Table<?> table,

@@ -32,7 +32,7 @@ class UpdateShapeTest {
         LockPlan<ResourceRecord> plan = OptimisticPolicy.version(RESOURCE.VERSION, version, null);
         Assignments set = new Assignments();
         set.put(RESOURCE.NAME, DSL.val(name, RESOURCE.NAME));
-        UpdateShape shape = UpdateShape.of(SQLDialect.POSTGRES, settings, RESOURCE, set, where, plan);
+        UpdateShape shape = UpdateShape.of(SQLDialect.POSTGRES, settings, RESOURCE, set, where, plan, null);
         if (shape == null) {
             return null;
         }
